@@ -1,0 +1,39 @@
+# Quick start: `make run` and `make test`. Both install what is missing first.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+SANITIZE ?= OFF
+BIN := $(abspath $(BUILD))/safeconnect
+
+.PHONY: all deps build run test unit-test integration-test browser-test bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) \
+		-DSAFECONNECT_SANITIZE=$(SANITIZE) >/dev/null
+	@cmake --build $(BUILD)
+
+run: build
+	@mkdir -p var
+	$(BIN) serve
+
+test: build
+	@$(MAKE) --no-print-directory unit-test integration-test browser-test
+
+unit-test:
+	ctest --test-dir $(BUILD) --output-on-failure
+
+integration-test:
+	cd tests && SAFECONNECT_BIN=$(BIN) node --test --test-concurrency=1 integration/
+
+browser-test:
+	cd tests && SAFECONNECT_BIN=$(BIN) node --test --test-concurrency=1 browser/
+
+bench: build
+	$(abspath $(BUILD))/bench/chat_load --help
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,149 @@
+#include "app/commands.hpp"
+
+#include "chat/hub.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+#include "http/assets.hpp"
+#include "http/pages.hpp"
+#include "http/router.hpp"
+#include "http/staff_api.hpp"
+#include "net/server.hpp"
+#include "privacy/keyring.hpp"
+#include "privacy/network_key.hpp"
+#include "staff/accounts.hpp"
+#include "store/migrations.hpp"
+#include "store/worker.hpp"
+
+#include <sys/stat.h>
+
+#include <iostream>
+
+namespace sc::app {
+namespace {
+
+// The data directory holds the database and the master key: nobody else may read it.
+void prepare_data_dir(const core::config& config) {
+    std::filesystem::create_directories(config.data_dir);
+    ::chmod(config.data_dir.c_str(), 0700);
+}
+
+std::string read_password_from_stdin() {
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    return password;
+}
+
+// On first start there is nobody to sign in: create the administrator.
+void ensure_first_admin(store::worker& store, const core::config& config,
+                        const core::clock& clock) {
+    if (store.call([](store::database& db) { return staff::count_members(db); }) > 0) return;
+    bool generated = !config.admin_password;
+    std::string password = generated ? core::random_hex(12) : *config.admin_password;
+    if (auto valid = staff::validate_new_member(config.admin_email, "Administrator", password);
+        !valid) {
+        throw std::runtime_error("admin account: " + valid.error().message);
+    }
+    auto hash = staff::hash_password(password);
+    auto now = clock.now();
+    auto added = store.call([&](store::database& db) {
+        return staff::add_member(db, config.admin_email, "Administrator", staff::role::admin, hash,
+                                 now);
+    });
+    if (!added) throw std::runtime_error("admin account: " + added.error().message);
+    spdlog::info("event=first_admin_created staff_id={}", added->id);
+    if (generated) {
+        // Shown once on the operator's terminal, never logged or stored in the clear.
+        std::cout << "\nCreated the first administrator.\n  email:    " << config.admin_email
+                  << "\n  password: " << password
+                  << "\nSign in at /staff and add your staff accounts. This password is not "
+                     "shown again.\n\n"
+                  << std::flush;
+    }
+}
+
+}  // namespace
+
+int serve(const core::config& config) {
+    prepare_data_dir(config);
+    core::system_clock clock;
+    privacy::keyring keys(config.key_path());
+    store::worker store(config.database_path());
+    ensure_first_admin(store, config, clock);
+
+    chat::hub hub(store, keys, clock,
+                  {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour});
+    hub.load();
+    http::asset_catalog assets;
+    http::pages site(assets, config);
+    http::staff_api api(store, keys, clock, hub);
+    http::router router(config, assets, site, api, store);
+    privacy::network_salt salt;
+    net::server server({config, clock, router, api, hub, salt});
+    server.run();
+    // Every queued write commits before the hub it reports to goes away.
+    store.stop();
+    spdlog::info("event=stopped");
+    return 0;
+}
+
+int migrate(const core::config& config) {
+    prepare_data_dir(config);
+    store::database db(config.database_path());
+    int ran = store::migrate(db);
+    std::cout << "schema version " << store::latest_schema_version() << " (" << ran
+              << " migration" << (ran == 1 ? "" : "s") << " applied)\n";
+    return 0;
+}
+
+int user_add(const core::config& config, const std::string& email, const std::string& name,
+             const std::string& role_text) {
+    auto r = staff::parse_role(role_text);
+    if (!r) {
+        std::cerr << "error: --role must be coordinator, supervisor or admin\n";
+        return 2;
+    }
+    std::string password = read_password_from_stdin();
+    std::string display = name.empty() ? email.substr(0, email.find('@')) : name;
+    if (auto valid = staff::validate_new_member(email, display, password); !valid) {
+        std::cerr << "error: " << valid.error().message << "\n";
+        return 2;
+    }
+    prepare_data_dir(config);
+    store::database db(config.database_path());
+    store::migrate(db);
+    core::system_clock clock;
+    auto added = staff::add_member(db, email, display, *r, staff::hash_password(password), clock.now());
+    if (!added) {
+        std::cerr << "error: " << added.error().message << "\n";
+        return 1;
+    }
+    std::cout << "added " << staff::role_name(*r) << " " << added->email << " (id " << added->id
+              << ")\n";
+    return 0;
+}
+
+int user_list(const core::config& config) {
+    store::database db(config.database_path());
+    store::migrate(db);
+    for (const auto& m : staff::list_members(db)) {
+        std::cout << m.id << "\t" << m.email << "\t" << m.name << "\t" << staff::role_name(m.staff_role)
+                  << (m.disabled ? "\tdisabled" : "") << "\n";
+    }
+    return 0;
+}
+
+int user_disable(const core::config& config, const std::string& email) {
+    store::database db(config.database_path());
+    store::migrate(db);
+    auto m = staff::find_member_by_email(db, email);
+    if (!m) {
+        std::cerr << "error: no account with email " << email << "\n";
+        return 1;
+    }
+    staff::disable_member(db, m->id);
+    std::cout << "disabled " << m->email << "; their sessions have ended\n";
+    return 0;
+}
+
+}  // namespace sc::app

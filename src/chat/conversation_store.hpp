@@ -1,0 +1,57 @@
+// The SQL of conversations and messages. Every message body and the intake are stored
+// encrypted under the conversation's key; these functions only move ciphertext.
+#pragma once
+
+#include "store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sc::chat {
+
+struct conversation_row {
+    std::string id;
+    std::string lang;
+    std::string status;
+    std::string resume_token_hash;
+    std::string sealed_key;
+    std::string sealed_intake;  // empty: no intake
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> accepted_at;
+    std::optional<std::int64_t> closed_at;
+    std::string closed_by;
+    std::optional<std::int64_t> staff_id;
+    std::string disposition;
+    std::int64_t last_seq = 0;
+};
+
+struct stored_message {
+    std::int64_t seq = 0;
+    std::string sender;
+    std::optional<std::int64_t> staff_id;
+    std::string client_id;
+    std::string sealed_body;
+    std::int64_t created_at = 0;
+};
+
+void insert_conversation(store::database& db, const conversation_row& row);
+void insert_message(store::database& db, const std::string& conversation_id,
+                    const stored_message& m);
+void mark_accepted(store::database& db, const std::string& id, std::int64_t staff_id,
+                   std::int64_t at);
+void mark_transferred(store::database& db, const std::string& id, std::int64_t staff_id);
+void mark_closed(store::database& db, const std::string& id, const std::string& by,
+                 std::int64_t at);
+void set_disposition(store::database& db, const std::string& id, const std::string& disposition);
+
+/// Waiting and active conversations, and closed ones still waiting for a disposition.
+std::vector<conversation_row> load_live_conversations(store::database& db);
+/// The client ids already used in a conversation, for idempotent sends after a restart.
+std::vector<stored_message> load_client_ids(store::database& db, const std::string& id);
+/// Messages with after < seq <= through, in order.
+std::vector<stored_message> load_messages(store::database& db, const std::string& id,
+                                          std::int64_t after, std::int64_t through);
+
+}  // namespace sc::chat

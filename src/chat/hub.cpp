@@ -1,0 +1,858 @@
+#include "chat/hub.hpp"
+
+#include "chat/conversation_store.hpp"
+#include "chat/frames.hpp"
+#include "core/log.hpp"
+#include "core/random.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+
+namespace sc::chat {
+
+namespace json = boost::json;
+using core::errc;
+
+namespace {
+
+constexpr std::array dispositions{"information", "safety_planning", "emotional_support",
+                                  "referral",    "no_response",     "other"};
+constexpr std::int64_t default_wait_s = 120;
+constexpr std::size_t wait_samples = 20;
+
+std::string message_context(const std::string& conversation_id, std::int64_t seq) {
+    return conversation_id + ":" + std::to_string(seq);
+}
+
+std::string intake_context(const std::string& conversation_id) {
+    return conversation_id + ":intake";
+}
+
+void send_error(const std::shared_ptr<link>& l, errc code, std::string message,
+                std::string_view ref = {}) {
+    if (l) l->deliver(error_frame({code, std::move(message)}, ref));
+}
+
+void send_error(const std::weak_ptr<link>& l, errc code, std::string message,
+                std::string_view ref = {}) {
+    send_error(l.lock(), code, std::move(message), ref);
+}
+
+}  // namespace
+
+bool valid_disposition(std::string_view code) {
+    return std::find(dispositions.begin(), dispositions.end(), code) != dispositions.end();
+}
+
+hub::hub(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
+         hub_settings settings)
+    : store_(store), keys_(keys), clock_(clock), settings_(settings) {}
+
+void hub::load() {
+    auto rows = store_.call([](store::database& db) { return load_live_conversations(db); });
+    auto members = store_.call([](store::database& db) { return staff::list_members(db); });
+    std::lock_guard lock(mutex_);
+    for (const auto& m : members) staff_names_[m.id] = m.name;
+    for (const auto& r : rows) {
+        conversation c;
+        c.id = r.id;
+        c.lang = r.lang;
+        c.state = r.status == "waiting"  ? status::waiting
+                  : r.status == "active" ? status::active
+                                         : status::closed;
+        c.token_hash = r.resume_token_hash;
+        c.key = keys_.unseal(r.sealed_key, r.id);
+        c.created_at = core::from_unix_seconds(r.created_at);
+        if (r.accepted_at) c.accepted_at = core::from_unix_seconds(*r.accepted_at);
+        c.staff_id = r.staff_id;
+        if (!r.sealed_intake.empty()) {
+            c.intake = json::parse(privacy::decrypt(c.key, r.sealed_intake, intake_context(r.id)))
+                           .as_object();
+        }
+        c.last_seq = r.last_seq;
+        c.needs_disposition = c.state == status::closed;
+        auto ids = store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
+        for (const auto& m : ids) {
+            auto& map = m.sender == "visitor" ? c.visitor_ids : c.advocate_ids;
+            map[m.client_id] = {m.seq, true};
+        }
+        if (c.state == status::waiting) queue_.push_back(c.id);
+        if (!c.token_hash.empty()) by_token_[c.token_hash] = c.id;
+        conversations_.emplace(c.id, std::move(c));
+    }
+    spdlog::info("event=conversations_loaded live={} waiting={}", conversations_.size(),
+                 queue_.size());
+}
+
+// ---------------------------------------------------------------- visitor side
+
+core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object intake, std::string lang,
+                        const std::string& network_key) {
+    std::lock_guard lock(mutex_);
+    if (visitor_links_.contains(l.get())) {
+        return core::fail(errc::conflict, "this connection already has a conversation");
+    }
+    if (!network_allows_new_chat(network_key)) {
+        return core::fail(errc::unavailable, "too many new chats from your network; please try again in a while");
+    }
+    conversation c;
+    c.id = core::random_hex(16);
+    std::string token = core::new_token();
+    c.token_hash = core::token_hash(token);
+    c.lang = std::move(lang);
+    c.created_at = clock_.now();
+    c.intake = std::move(intake);
+    c.visitor = l;
+    c.visitor_key = l.get();
+
+    conversation_row row;
+    row.id = c.id;
+    row.lang = c.lang;
+    row.status = "waiting";
+    row.resume_token_hash = c.token_hash;
+    row.sealed_key = keys_.seal(c.key, c.id);
+    if (!c.intake.empty()) {
+        row.sealed_intake = privacy::encrypt(c.key, json::serialize(c.intake), intake_context(c.id));
+    }
+    row.created_at = core::unix_seconds(c.created_at);
+
+    std::string id = c.id;
+    visitor_links_[l.get()] = id;
+    by_token_[c.token_hash] = id;
+    conversations_.emplace(id, std::move(c));
+    std::weak_ptr<link> weak = l;
+    store_.submit([row = std::move(row)](store::database& db) { insert_conversation(db, row); },
+                  [this, id, token, weak](core::result<> r) {
+                      std::lock_guard inner(mutex_);
+                      auto* conv = find(id);
+                      if (!r) {
+                          send_error(weak, errc::internal, "the chat could not be started");
+                          if (conv) forget(id);
+                          return;
+                      }
+                      if (!conv) return;
+                      queue_.push_back(id);
+                      spdlog::info("event=chat_started queue={}", queue_.size());
+                      if (auto v = weak.lock()) {
+                          v->deliver(encode({{"type", "started"},
+                                                {"token", token},
+                                                {"conversation", conversation_state(*conv)}}));
+                      }
+                      broadcast_queue();
+                      broadcast_overview();
+                  });
+    return {};
+}
+
+core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
+                         std::int64_t last_seq) {
+    std::lock_guard lock(mutex_);
+    if (visitor_links_.contains(l.get())) {
+        return core::fail(errc::conflict, "this connection already has a conversation");
+    }
+    auto it = by_token_.find(core::token_hash(token));
+    conversation* c = it == by_token_.end() ? nullptr : find(it->second);
+    if (c == nullptr || c->state == status::closed) {
+        return core::fail(errc::not_found, "this chat has ended or cannot be found");
+    }
+    if (auto old = c->visitor.lock(); old && old.get() != l.get()) {
+        visitor_links_.erase(old.get());
+        old->close(4001, "the chat continued in another window");
+    }
+    c->visitor = l;
+    c->visitor_key = l.get();
+    c->visitor_replay_through = c->last_seq;
+    visitor_links_[l.get()] = c->id;
+
+    std::int64_t through = c->last_seq;
+    std::int64_t after = std::clamp<std::int64_t>(last_seq, 0, through);
+    auto messages = std::make_shared<std::vector<stored_message>>();
+    std::string id = c->id;
+    std::weak_ptr<link> weak = l;
+    store_.submit(
+        [messages, id, after, through](store::database& db) {
+            *messages = load_messages(db, id, after, through);
+        },
+        [this, messages, id, weak](core::result<> r) {
+            std::lock_guard inner(mutex_);
+            auto v = weak.lock();
+            auto* conv = find(id);
+            if (!v || !conv) return;
+            if (!r) return send_error(v, errc::internal, "the chat could not be resumed");
+            v->deliver(encode({{"type", "resumed"}, {"conversation", conversation_state(*conv)}}));
+            for (const auto& m : *messages) {
+                auto body = json::parse(privacy::decrypt(conv->key, m.sealed_body,
+                                                         message_context(id, m.seq)));
+                v->deliver(encode(
+                    {{"type", "message"},
+                     {"message", message_object(body.as_object(), m.seq, m.created_at)}}));
+            }
+            if (conv->state == status::waiting) broadcast_queue();
+            to_owner(*conv, encode({{"type", "visitor"},
+                                       {"conversation_id", id},
+                                       {"connected", true}}));
+        });
+    return {};
+}
+
+core::result<> hub::visitor_send(const link* l, std::string client_id, std::string text) {
+    std::lock_guard lock(mutex_);
+    auto* c = visitor_conversation(l);
+    if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
+    if (c->state == status::closed) return core::fail(errc::conflict, "this chat has ended");
+    if (auto it = c->visitor_ids.find(client_id); it != c->visitor_ids.end()) {
+        // A resend after a lost ack: answer with the original number once it is stored.
+        if (it->second.stored) {
+            to_visitor(*c, encode({{"type", "ack"},
+                                      {"client_id", client_id},
+                                      {"seq", it->second.seq}}));
+        }
+        return {};
+    }
+    append(*c, {{"from", "visitor"}, {"text", std::move(text)}}, "visitor", std::nullopt,
+           client_id, {}, {});
+    return {};
+}
+
+core::result<> hub::visitor_typing(const link* l, bool active) {
+    std::lock_guard lock(mutex_);
+    auto* c = visitor_conversation(l);
+    if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
+    if (c->state == status::active) {
+        to_owner(*c, encode({{"type", "typing"}, {"conversation_id", c->id}, {"active", active}}));
+    }
+    return {};
+}
+
+core::result<> hub::visitor_end(const link* l) {
+    std::lock_guard lock(mutex_);
+    auto* c = visitor_conversation(l);
+    if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
+    if (c->state != status::closed) close_conversation(*c, "visitor", "");
+    return {};
+}
+
+void hub::visitor_gone(const link* l) {
+    std::lock_guard lock(mutex_);
+    auto it = visitor_links_.find(l);
+    if (it == visitor_links_.end()) return;
+    std::string id = it->second;
+    visitor_links_.erase(it);
+    auto* c = find(id);
+    if (c == nullptr || c->visitor_key != l) return;
+    c->visitor.reset();
+    c->visitor_key = nullptr;
+    if (c->state == status::active) {
+        to_owner(*c, encode({{"type", "typing"}, {"conversation_id", id}, {"active", false}}));
+        to_owner(*c, encode({{"type", "visitor"}, {"conversation_id", id}, {"connected", false}}));
+    }
+    if (c->state == status::waiting) broadcast_queue();
+}
+
+// ---------------------------------------------------------------- staff side
+
+void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m) {
+    std::lock_guard lock(mutex_);
+    staff_names_[m.id] = m.name;
+    auto& presence = online_[m.id];
+    presence.who = m;
+    presence.links.insert(l.get());
+    staff_links_[l.get()] = staff_link{l, m.id, {}};
+
+    std::set<const link*> me{l.get()};
+    // The state frame goes first, then each owned chat with its history.
+    json::object state{{"type", "state"},
+                       {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
+                       {"available", presence.available},
+                       {"max_chats", settings_.max_chats_per_staff},
+                       {"queue", queue_entries()},
+                       {"chats", json::array{}},
+                       {"staff", staff_list()},
+                       {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
+    l->deliver(encode(state));
+    for (const auto& [id, c] : conversations_) {
+        if (c.staff_id == m.id && (c.state == status::active || c.needs_disposition)) {
+            send_chat(id, me, 0);
+        }
+    }
+    spdlog::info("event=staff_console_opened staff_id={}", m.id);
+    broadcast_staff();
+}
+
+core::result<> hub::staff_availability(const link* l, bool available) {
+    std::lock_guard lock(mutex_);
+    auto* s = staff_of(l);
+    if (s == nullptr) return core::fail(errc::conflict, "send hello first");
+    online_[s->staff_id].available = available;
+    broadcast_staff();
+    broadcast_queue();
+    return {};
+}
+
+core::result<> hub::staff_accept(const link* l, const std::string& conversation_id) {
+    std::lock_guard lock(mutex_);
+    auto* s = staff_of(l);
+    if (s == nullptr) return core::fail(errc::conflict, "send hello first");
+    auto* c = find(conversation_id);
+    if (c == nullptr) {
+        return core::fail(errc::not_found, "no such conversation");
+    }
+    if (c->state != status::waiting) {
+        return core::fail(errc::conflict, "this chat was already taken or has ended");
+    }
+    if (active_chats_of(s->staff_id) >= settings_.max_chats_per_staff) {
+        return core::fail(errc::conflict, "you already have " + std::to_string(settings_.max_chats_per_staff) +
+                              " chats open; end one first");
+    }
+    auto now = clock_.now();
+    c->state = status::active;
+    c->staff_id = s->staff_id;
+    c->accepted_at = now;
+    queue_.erase(std::remove(queue_.begin(), queue_.end(), conversation_id), queue_.end());
+    recent_waits_s_.push_back(
+        std::chrono::duration_cast<std::chrono::seconds>(now - c->created_at).count());
+    if (recent_waits_s_.size() > wait_samples) recent_waits_s_.pop_front();
+
+    send_chat(conversation_id, online_[s->staff_id].links, 0);
+    std::int64_t staff_id = s->staff_id;
+    auto at = core::unix_seconds(now);
+    append(*c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
+           "system", std::nullopt, "",
+           [conversation_id, staff_id, at](store::database& db) {
+               mark_accepted(db, conversation_id, staff_id, at);
+           },
+           {});
+    spdlog::info("event=chat_accepted staff_id={} queue={}", staff_id, queue_.size());
+    broadcast_queue();
+    broadcast_staff();
+    broadcast_overview();
+    return {};
+}
+
+core::result<> hub::staff_send(const link* l, const std::string& conversation_id, std::string client_id,
+                     std::string text) {
+    std::lock_guard lock(mutex_);
+    auto owned = owned_conversation(l, conversation_id, false);
+    if (!owned) return owned.error();
+    auto* c = *owned;
+    if (auto it = c->advocate_ids.find(client_id); it != c->advocate_ids.end()) {
+        if (it->second.stored) {
+            to_owner(*c, encode({{"type", "ack"},
+                                    {"conversation_id", conversation_id},
+                                    {"client_id", client_id},
+                                    {"seq", it->second.seq}}));
+        }
+        return {};
+    }
+    auto staff_id = *c->staff_id;
+    append(*c, {{"from", "advocate"}, {"name", staff_names_[staff_id]}, {"text", std::move(text)}},
+           "advocate", staff_id, client_id, {}, {});
+    return {};
+}
+
+core::result<> hub::staff_typing(const link* l, const std::string& conversation_id, bool active) {
+    std::lock_guard lock(mutex_);
+    auto owned = owned_conversation(l, conversation_id, false);
+    if (!owned) return owned.error();
+    to_visitor(**owned, encode({{"type", "typing"}, {"active", active}}));
+    return {};
+}
+
+core::result<> hub::staff_transfer(const link* l, const std::string& conversation_id, std::int64_t to) {
+    std::lock_guard lock(mutex_);
+    auto owned = owned_conversation(l, conversation_id, false);
+    if (!owned) return owned.error();
+    auto* c = *owned;
+    auto target = online_.find(to);
+    if (target == online_.end()) {
+        return core::fail(errc::conflict, "that person is not signed in");
+    }
+    if (to == *c->staff_id) {
+        return core::fail(errc::conflict, "the chat is already with that person");
+    }
+    if (active_chats_of(to) >= settings_.max_chats_per_staff) {
+        return core::fail(errc::conflict, "that person already has as many chats as they can take");
+    }
+    std::int64_t from = *c->staff_id;
+    for (const auto* fl : online_[from].links) {
+        if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
+            it->second.replay_through.erase(conversation_id);
+            if (auto x = it->second.l.lock()) {
+                x->deliver(encode({{"type", "removed"},
+                                      {"conversation_id", conversation_id},
+                                      {"reason", "transferred"}}));
+            }
+        }
+    }
+    c->staff_id = to;
+    send_chat(conversation_id, target->second.links, 0);
+    append(*c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}}, "system",
+           std::nullopt, "",
+           [conversation_id, to](store::database& db) { mark_transferred(db, conversation_id, to); },
+           {});
+    spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
+    broadcast_staff();
+    broadcast_overview();
+    return {};
+}
+
+core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
+                    const std::string& disposition) {
+    std::lock_guard lock(mutex_);
+    if (!valid_disposition(disposition)) {
+        return core::fail(errc::bad_request,
+                          "field 'disposition' must be one of information, safety_planning, "
+                          "emotional_support, referral, no_response, other");
+    }
+    auto owned = owned_conversation(l, conversation_id, true);
+    if (!owned) return owned.error();
+    auto* c = *owned;
+    if (c->state == status::active) {
+        close_conversation(*c, "advocate", disposition);
+        return {};
+    }
+    // The visitor already left: record the disposition and let the chat go.
+    c->needs_disposition = false;
+    std::string id = conversation_id;
+    store_.submit([id, disposition](store::database& db) { set_disposition(db, id, disposition); },
+                  [this, id](core::result<> r) {
+                      std::lock_guard inner(mutex_);
+                      auto* conv = find(id);
+                      if (!conv) return;
+                      if (!r) {
+                          conv->needs_disposition = true;
+                          return to_owner(*conv, error_frame({errc::internal,
+                                                              "the disposition was not saved"}));
+                      }
+                      to_owner(*conv, encode({{"type", "removed"},
+                                                 {"conversation_id", id},
+                                                 {"reason", "closed"}}));
+                      forget(id);
+                      broadcast_staff();
+                  });
+    return {};
+}
+
+core::result<> hub::staff_history(const link* l, const std::string& conversation_id, std::int64_t after_seq) {
+    std::lock_guard lock(mutex_);
+    auto owned = owned_conversation(l, conversation_id, true);
+    if (!owned) return owned.error();
+    send_chat(conversation_id, {l}, after_seq);
+    return {};
+}
+
+void hub::staff_gone(const link* l) {
+    std::lock_guard lock(mutex_);
+    auto it = staff_links_.find(l);
+    if (it == staff_links_.end()) return;
+    auto staff_id = it->second.staff_id;
+    staff_links_.erase(it);
+    auto p = online_.find(staff_id);
+    if (p == online_.end()) return;
+    p->second.links.erase(l);
+    if (p->second.links.empty()) {
+        online_.erase(p);
+        spdlog::info("event=staff_offline staff_id={}", staff_id);
+        broadcast_staff();
+        broadcast_queue();
+    }
+}
+
+void hub::disconnect_staff(std::int64_t staff_id) {
+    std::lock_guard lock(mutex_);
+    auto p = online_.find(staff_id);
+    if (p == online_.end()) return;
+    for (const auto* l : p->second.links) {
+        if (auto it = staff_links_.find(l); it != staff_links_.end()) {
+            if (auto x = it->second.l.lock()) x->close(4401, "signed out");
+        }
+    }
+}
+
+hub::counts hub::snapshot() const {
+    std::lock_guard lock(mutex_);
+    counts out;
+    out.waiting = queue_.size();
+    for (const auto& [id, c] : conversations_) {
+        if (c.state == status::active) ++out.active;
+    }
+    out.staff_online = online_.size();
+    return out;
+}
+
+// ---------------------------------------------------------------- internals
+
+hub::conversation* hub::find(const std::string& id) {
+    auto it = conversations_.find(id);
+    return it == conversations_.end() ? nullptr : &it->second;
+}
+
+hub::conversation* hub::visitor_conversation(const link* l) {
+    auto it = visitor_links_.find(l);
+    if (it == visitor_links_.end()) return nullptr;
+    return find(it->second);
+}
+
+hub::staff_link* hub::staff_of(const link* l) {
+    auto it = staff_links_.find(l);
+    return it == staff_links_.end() ? nullptr : &it->second;
+}
+
+core::result<hub::conversation*> hub::owned_conversation(const link* l, const std::string& id,
+                                           bool allow_closed) {
+    auto* s = staff_of(l);
+    if (s == nullptr) return core::fail(errc::conflict, "send hello first");
+    auto* c = find(id);
+    if (c == nullptr) return core::fail(errc::not_found, "no such conversation");
+    bool overseer = staff::oversees(online_[s->staff_id].who.staff_role);
+    if (c->staff_id != s->staff_id && !(overseer && c->staff_id)) {
+        return core::fail(errc::forbidden, "this chat is not yours");
+    }
+    bool open = c->state == status::active || (allow_closed && c->needs_disposition);
+    if (!open) {
+        return core::fail(errc::conflict, c->state == status::waiting ? "accept this chat first"
+                                                                      : "this chat has ended");
+    }
+    return c;
+}
+
+void hub::append(conversation& c, json::object body, const std::string& sender,
+                 std::optional<std::int64_t> staff_id, const std::string& client_id,
+                 extra_work also, after_commit then) {
+    auto now = clock_.now();
+    pending_message p;
+    p.conversation_id = c.id;
+    p.seq = ++c.last_seq;
+    p.sender = sender;
+    p.client_id = client_id;
+    p.staff_id = staff_id;
+    p.message = message_object(body, p.seq, core::unix_seconds(now));
+    if (!client_id.empty()) {
+        (sender == "visitor" ? c.visitor_ids : c.advocate_ids)[client_id] = {p.seq, false};
+    }
+    stored_message row;
+    row.seq = p.seq;
+    row.sender = sender;
+    row.staff_id = staff_id;
+    row.client_id = client_id;
+    row.sealed_body = privacy::encrypt(c.key, json::serialize(body), message_context(c.id, p.seq));
+    row.created_at = core::unix_seconds(now);
+    store_.submit(
+        [id = c.id, row = std::move(row), also = std::move(also)](store::database& db) {
+            if (also) also(db);
+            insert_message(db, id, row);
+        },
+        [this, p = std::move(p), then = std::move(then)](core::result<> r) {
+            std::lock_guard lock(mutex_);
+            auto* conv = find(p.conversation_id);
+            if (!r) {
+                spdlog::error("event=message_not_stored");
+                if (conv) {
+                    auto& ids = p.sender == "visitor" ? conv->visitor_ids : conv->advocate_ids;
+                    ids.erase(p.client_id);
+                    auto frame = error_frame({errc::internal, "the message was not saved; please send it again"}, p.client_id);
+                    p.sender == "visitor" ? to_visitor(*conv, frame) : to_owner(*conv, frame);
+                }
+                return;
+            }
+            on_stored(p);
+            if (then) then();
+        });
+}
+
+void hub::on_stored(const pending_message& p) {
+    auto* c = find(p.conversation_id);
+    if (c == nullptr) return;
+    if (!p.client_id.empty()) {
+        auto& ids = p.sender == "visitor" ? c->visitor_ids : c->advocate_ids;
+        ids[p.client_id].stored = true;
+    }
+    if (auto v = c->visitor.lock(); v && p.seq > c->visitor_replay_through) {
+        if (p.sender == "visitor" && !p.client_id.empty()) {
+            v->deliver(encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", p.seq}}));
+        }
+        v->deliver(encode({{"type", "message"}, {"message", p.message}}));
+    }
+    if (!c->staff_id) return;
+    auto owner = online_.find(*c->staff_id);
+    if (owner == online_.end()) return;
+    for (const auto* l : owner->second.links) {
+        auto it = staff_links_.find(l);
+        if (it == staff_links_.end()) continue;
+        auto through = it->second.replay_through.find(c->id);
+        if (through == it->second.replay_through.end() || p.seq <= through->second) continue;
+        auto x = it->second.l.lock();
+        if (!x) continue;
+        if (p.sender == "advocate" && !p.client_id.empty()) {
+            x->deliver(encode({{"type", "ack"},
+                                  {"conversation_id", c->id},
+                                  {"client_id", p.client_id},
+                                  {"seq", p.seq}}));
+        }
+        x->deliver(encode({{"type", "message"}, {"conversation_id", c->id}, {"message", p.message}}));
+    }
+}
+
+void hub::send_chat(const std::string& conversation_id, std::set<const link*> to,
+                    std::int64_t after_seq) {
+    auto* c = find(conversation_id);
+    if (c == nullptr) return;
+    std::int64_t through = c->last_seq;
+    for (const auto* l : to) {
+        if (auto it = staff_links_.find(l); it != staff_links_.end()) {
+            it->second.replay_through[conversation_id] = through;
+        }
+    }
+    auto messages = std::make_shared<std::vector<stored_message>>();
+    store_.submit(
+        [messages, conversation_id, after_seq, through](store::database& db) {
+            *messages = load_messages(db, conversation_id, after_seq, through);
+        },
+        [this, messages, conversation_id, to](core::result<> r) {
+            std::lock_guard lock(mutex_);
+            auto* conv = find(conversation_id);
+            if (conv == nullptr) return;
+            json::object chat = chat_object(*conv);
+            json::array list;
+            if (r) {
+                for (const auto& m : *messages) {
+                    auto body = json::parse(privacy::decrypt(
+                        conv->key, m.sealed_body, message_context(conversation_id, m.seq)));
+                    list.push_back(message_object(body.as_object(), m.seq, m.created_at));
+                }
+            }
+            chat["messages"] = std::move(list);
+            auto frame = r ? encode({{"type", "chat"}, {"chat", chat}})
+                           : error_frame({errc::internal, "the chat history could not be read"});
+            for (const auto* l : to) {
+                auto it = staff_links_.find(l);
+                if (it == staff_links_.end()) continue;
+                if (auto x = it->second.l.lock()) x->deliver(frame);
+            }
+        });
+}
+
+void hub::close_conversation(conversation& c, const std::string& by,
+                             const std::string& disposition) {
+    bool was_waiting = c.state == status::waiting;
+    c.state = status::closed;
+    c.needs_disposition = by == "visitor" && c.staff_id.has_value();
+    by_token_.erase(c.token_hash);
+    if (was_waiting) {
+        queue_.erase(std::remove(queue_.begin(), queue_.end(), c.id), queue_.end());
+    }
+    std::string id = c.id;
+    auto at = core::unix_seconds(clock_.now());
+    append(c, {{"from", "system"}, {"event", "ended"}, {"by", by}}, "system", std::nullopt, "",
+           [id, by, at, disposition](store::database& db) {
+               mark_closed(db, id, by, at);
+               if (!disposition.empty()) set_disposition(db, id, disposition);
+           },
+           [this, id, by]() {
+               auto* conv = find(id);
+               if (conv == nullptr) return;
+               to_visitor(*conv, encode({{"type", "ended"}, {"by", by}}));
+               if (conv->needs_disposition) {
+                   to_owner(*conv, encode({{"type", "ended"}, {"conversation_id", id}, {"by", by}}));
+               } else {
+                   to_owner(*conv, encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "closed"}}));
+                   forget(id);
+               }
+               broadcast_staff();
+               broadcast_overview();
+           });
+    spdlog::info("event=chat_closed by={}", by);
+    if (was_waiting) broadcast_queue();
+}
+
+void hub::forget(const std::string& conversation_id) {
+    auto* c = find(conversation_id);
+    if (c == nullptr) return;
+    by_token_.erase(c->token_hash);
+    if (c->visitor_key) visitor_links_.erase(c->visitor_key);
+    queue_.erase(std::remove(queue_.begin(), queue_.end(), conversation_id), queue_.end());
+    for (auto& [l, s] : staff_links_) s.replay_through.erase(conversation_id);
+    conversations_.erase(conversation_id);
+}
+
+json::object hub::conversation_state(const conversation& c) const {
+    const char* st = c.state == status::waiting  ? "waiting"
+                     : c.state == status::active ? "active"
+                                                 : "closed";
+    json::object o{{"status", st}, {"last_seq", c.last_seq}};
+    if (c.staff_id) {
+        o["advocate"] = advocate_name(c);
+    } else {
+        o["advocate"] = nullptr;
+    }
+    return o;
+}
+
+json::object hub::chat_object(const conversation& c) const {
+    json::object o{{"conversation_id", c.id},
+                   {"status", conversation_state(c).at("status")},
+                   {"visitor_connected", c.visitor_key != nullptr},
+                   {"waiting_since", core::format_utc(c.created_at)},
+                   {"intake", c.intake},
+                   {"lang", c.lang},
+                   {"needs_disposition", c.needs_disposition}};
+    if (c.accepted_at) {
+        o["accepted_at"] = core::format_utc(*c.accepted_at);
+    } else {
+        o["accepted_at"] = nullptr;
+    }
+    return o;
+}
+
+json::object hub::message_object(const json::object& body, std::int64_t seq, std::int64_t at) const {
+    json::object m = body;
+    m["seq"] = seq;
+    m["at"] = core::format_utc(core::from_unix_seconds(at));
+    return m;
+}
+
+std::string hub::advocate_name(const conversation& c) const {
+    if (!c.staff_id) return {};
+    auto it = staff_names_.find(*c.staff_id);
+    return it == staff_names_.end() ? std::string("an advocate") : it->second;
+}
+
+int hub::active_chats_of(std::int64_t staff_id) const {
+    int n = 0;
+    for (const auto& [id, c] : conversations_) {
+        if (c.state == status::active && c.staff_id == staff_id) ++n;
+    }
+    return n;
+}
+
+bool hub::network_allows_new_chat(const std::string& network_key) {
+    auto now = clock_.now();
+    auto& times = new_chats_by_network_[network_key];
+    while (!times.empty() && now - times.front() > std::chrono::hours(1)) times.pop_front();
+    if (static_cast<int>(times.size()) >= settings_.new_chats_per_network_per_hour) return false;
+    times.push_back(now);
+    // Forget networks with nothing recent so the map cannot grow without bound.
+    std::erase_if(new_chats_by_network_, [&](const auto& kv) {
+        return kv.second.empty() || now - kv.second.back() > std::chrono::hours(1);
+    });
+    return true;
+}
+
+std::int64_t hub::estimated_wait_s(std::size_t position) const {
+    auto available = std::count_if(online_.begin(), online_.end(),
+                                   [](const auto& kv) { return kv.second.available; });
+    if (available == 0) return 0;
+    std::int64_t average =
+        recent_waits_s_.empty()
+            ? default_wait_s
+            : std::accumulate(recent_waits_s_.begin(), recent_waits_s_.end(), std::int64_t{0}) /
+                  static_cast<std::int64_t>(recent_waits_s_.size());
+    average = std::max<std::int64_t>(average, 30);
+    return (static_cast<std::int64_t>(position) * average + available - 1) / available;
+}
+
+void hub::to_visitor(const conversation& c, const std::string& frame) const {
+    if (auto v = c.visitor.lock()) v->deliver(frame);
+}
+
+void hub::to_owner(const conversation& c, const std::string& frame) const {
+    if (c.staff_id) to_staff(*c.staff_id, frame);
+}
+
+void hub::to_staff(std::int64_t staff_id, const std::string& frame) const {
+    auto p = online_.find(staff_id);
+    if (p == online_.end()) return;
+    for (const auto* l : p->second.links) {
+        auto it = staff_links_.find(l);
+        if (it == staff_links_.end()) continue;
+        if (auto x = it->second.l.lock()) x->deliver(frame);
+    }
+}
+
+void hub::broadcast_queue() {
+    auto staff_frame = encode({{"type", "queue"}, {"entries", queue_entries()}});
+    for (const auto& [l, s] : staff_links_) {
+        if (auto x = s.l.lock()) x->deliver(staff_frame);
+    }
+    std::size_t position = 0;
+    for (const auto& id : queue_) {
+        ++position;
+        auto* c = find(id);
+        if (c == nullptr) continue;
+        to_visitor(*c, encode({{"type", "queue"},
+                                  {"position", position},
+                                  {"estimated_wait_s", estimated_wait_s(position)}}));
+    }
+}
+
+void hub::broadcast_staff() {
+    auto frame = encode({{"type", "staff"}, {"staff", staff_list()}});
+    for (const auto& [l, s] : staff_links_) {
+        if (auto x = s.l.lock()) x->deliver(frame);
+    }
+}
+
+void hub::broadcast_overview() {
+    std::string frame;
+    for (const auto& [l, s] : staff_links_) {
+        auto p = online_.find(s.staff_id);
+        if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
+        if (frame.empty()) frame = encode({{"type", "overview"}, {"chats", overview()}});
+        if (auto x = s.l.lock()) x->deliver(frame);
+    }
+}
+
+json::array hub::queue_entries() const {
+    json::array out;
+    for (const auto& id : queue_) {
+        auto it = conversations_.find(id);
+        if (it == conversations_.end()) continue;
+        const auto& c = it->second;
+        out.push_back({{"conversation_id", id},
+                       {"waiting_since", core::format_utc(c.created_at)},
+                       {"has_intake", !c.intake.empty()},
+                       {"visitor_connected", c.visitor_key != nullptr},
+                       {"lang", c.lang}});
+    }
+    return out;
+}
+
+json::array hub::staff_list() const {
+    json::array out;
+    for (const auto& [id, p] : online_) {
+        out.push_back({{"id", id},
+                       {"name", p.who.name},
+                       {"role", staff::role_name(p.who.staff_role)},
+                       {"available", p.available},
+                       {"chats", active_chats_of(id)}});
+    }
+    return out;
+}
+
+json::array hub::overview() const {
+    json::array out;
+    for (const auto& id : queue_) {
+        auto it = conversations_.find(id);
+        if (it == conversations_.end()) continue;
+        out.push_back({{"conversation_id", id},
+                       {"status", "waiting"},
+                       {"advocate", nullptr},
+                       {"waiting_since", core::format_utc(it->second.created_at)},
+                       {"started_at", nullptr}});
+    }
+    for (const auto& [id, c] : conversations_) {
+        if (c.state != status::active) continue;
+        out.push_back({{"conversation_id", id},
+                       {"status", "active"},
+                       {"advocate", advocate_name(c)},
+                       {"waiting_since", core::format_utc(c.created_at)},
+                       {"started_at", core::format_utc(*c.accepted_at)}});
+    }
+    return out;
+}
+
+}  // namespace sc::chat

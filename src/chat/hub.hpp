@@ -1,0 +1,175 @@
+// The live chat hub: the queue, who is signed in, and every open conversation. It keeps live
+// state in memory and the truth in the store: each message is persisted (encrypted) before
+// anyone is told of it, and a link that (re)joins first gets a replay of what it missed.
+//
+// Threading: every public function may be called from any thread; one mutex guards the
+// state. Store completions arrive on the store worker's thread and take the same mutex.
+// Links are told things through link::deliver, which never blocks.
+#pragma once
+
+#include "chat/link.hpp"
+#include "core/clock.hpp"
+#include "privacy/keyring.hpp"
+#include "staff/accounts.hpp"
+#include "store/worker.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace sc::chat {
+
+struct hub_settings {
+    int max_chats_per_staff = 3;
+    int new_chats_per_network_per_hour = 30;
+};
+
+/// A disposition is a fixed code, never free text, so it can never carry visitor data.
+bool valid_disposition(std::string_view code);
+
+class hub {
+public:
+    hub(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
+        hub_settings settings);
+
+    /// Loads live conversations from the store; call once before serving.
+    void load();
+
+    // Visitor side. `l` identifies the connection for the rest of its life.
+    // Each returns an error the caller should report at once; later outcomes (stored,
+    // failed to store) reach the link as frames.
+    core::result<> visitor_start(const std::shared_ptr<link>& l, boost::json::object intake,
+                                 std::string lang, const std::string& network_key);
+    core::result<> visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
+                                  std::int64_t last_seq);
+    core::result<> visitor_send(const link* l, std::string client_id, std::string text);
+    core::result<> visitor_typing(const link* l, bool active);
+    core::result<> visitor_end(const link* l);
+    void visitor_gone(const link* l);
+
+    // Staff side.
+    void staff_join(const std::shared_ptr<link>& l, const staff::member& m);
+    core::result<> staff_availability(const link* l, bool available);
+    core::result<> staff_accept(const link* l, const std::string& conversation_id);
+    core::result<> staff_send(const link* l, const std::string& conversation_id,
+                              std::string client_id, std::string text);
+    core::result<> staff_typing(const link* l, const std::string& conversation_id, bool active);
+    core::result<> staff_transfer(const link* l, const std::string& conversation_id,
+                                  std::int64_t to);
+    core::result<> staff_end(const link* l, const std::string& conversation_id,
+                             const std::string& disposition);
+    core::result<> staff_history(const link* l, const std::string& conversation_id,
+                                 std::int64_t after_seq);
+    void staff_gone(const link* l);
+    /// Closes every console of a member (sign-out, account disabled).
+    void disconnect_staff(std::int64_t staff_id);
+
+    struct counts {
+        std::size_t waiting = 0;
+        std::size_t active = 0;
+        std::size_t staff_online = 0;
+    };
+    counts snapshot() const;
+
+private:
+    enum class status { waiting, active, closed };
+    struct sent_id {
+        std::int64_t seq = 0;
+        bool stored = false;
+    };
+    struct conversation {
+        std::string id;
+        std::string lang;
+        status state = status::waiting;
+        std::string token_hash;
+        privacy::secret_key key;
+        core::time_point created_at{};
+        std::optional<core::time_point> accepted_at;
+        std::optional<std::int64_t> staff_id;
+        boost::json::object intake;
+        std::int64_t last_seq = 0;
+        std::map<std::string, sent_id> visitor_ids;
+        std::map<std::string, sent_id> advocate_ids;
+        std::weak_ptr<link> visitor;
+        const link* visitor_key = nullptr;
+        std::int64_t visitor_replay_through = 0;
+        bool needs_disposition = false;
+    };
+    struct staff_link {
+        std::weak_ptr<link> l;
+        std::int64_t staff_id = 0;
+        std::map<std::string, std::int64_t> replay_through;
+    };
+    struct staff_presence {
+        staff::member who;
+        bool available = false;
+        std::set<const link*> links;
+    };
+    struct pending_message {
+        std::string conversation_id;
+        std::int64_t seq = 0;
+        std::string sender;
+        std::string client_id;
+        std::optional<std::int64_t> staff_id;
+        boost::json::object message;  // the wire message object
+    };
+    using extra_work = std::function<void(store::database&)>;
+    using after_commit = std::function<void()>;
+
+    // All private functions expect mutex_ held.
+    conversation* find(const std::string& id);
+    conversation* visitor_conversation(const link* l);
+    staff_link* staff_of(const link* l);
+    core::result<conversation*> owned_conversation(const link* l, const std::string& id,
+                                                   bool allow_closed);
+    void append(conversation& c, boost::json::object body, const std::string& sender,
+                std::optional<std::int64_t> staff_id, const std::string& client_id,
+                extra_work also, after_commit then);
+    void on_stored(const pending_message& p);
+    void send_chat(const std::string& conversation_id, std::set<const link*> to,
+                   std::int64_t after_seq);
+    void close_conversation(conversation& c, const std::string& by, const std::string& disposition);
+    void forget(const std::string& conversation_id);
+    boost::json::object conversation_state(const conversation& c) const;
+    boost::json::object chat_object(const conversation& c) const;
+    boost::json::object message_object(const boost::json::object& body, std::int64_t seq,
+                                       std::int64_t at) const;
+    std::string advocate_name(const conversation& c) const;
+    int active_chats_of(std::int64_t staff_id) const;
+    bool network_allows_new_chat(const std::string& network_key);
+    std::int64_t estimated_wait_s(std::size_t position) const;
+    void to_visitor(const conversation& c, const std::string& frame) const;
+    void to_owner(const conversation& c, const std::string& frame) const;
+    void to_staff(std::int64_t staff_id, const std::string& frame) const;
+    void broadcast_queue();
+    void broadcast_staff();
+    void broadcast_overview();
+    boost::json::array queue_entries() const;
+    boost::json::array staff_list() const;
+    boost::json::array overview() const;
+
+    store::worker& store_;
+    const privacy::keyring& keys_;
+    const core::clock& clock_;
+    hub_settings settings_;
+
+    mutable std::mutex mutex_;
+    std::map<std::string, conversation> conversations_;
+    std::map<std::string, std::string> by_token_;
+    std::deque<std::string> queue_;  // waiting conversation ids, oldest first
+    std::map<const link*, std::string> visitor_links_;
+    std::map<const link*, staff_link> staff_links_;
+    std::map<std::int64_t, staff_presence> online_;
+    std::map<std::int64_t, std::string> staff_names_;
+    std::deque<std::int64_t> recent_waits_s_;
+    std::map<std::string, std::deque<core::time_point>> new_chats_by_network_;
+};
+
+}  // namespace sc::chat

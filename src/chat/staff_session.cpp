@@ -1,0 +1,112 @@
+#include "chat/staff_session.hpp"
+
+#include "chat/frames.hpp"
+
+#include <sodium.h>
+
+namespace sc::chat {
+
+using core::errc;
+
+namespace {
+
+constexpr std::size_t conversation_id_length = 32;
+
+bool same_secret(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+staff_session::staff_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
+                             staff::member who, std::string expected_csrf)
+    : hub_(h),
+      clock_(clock),
+      link_(std::move(l)),
+      who_(std::move(who)),
+      expected_csrf_(std::move(expected_csrf)) {}
+
+void staff_session::on_frame(std::string_view text) {
+    if (!frames_.take(clock_.now())) {
+        link_->deliver(error_frame({errc::rate_limited, "too many frames; this one was dropped"}));
+        return;
+    }
+    auto frame = parse_frame(text);
+    if (!frame) {
+        link_->deliver(error_frame(frame.error()));
+        return;
+    }
+    std::string type(frame->at("type").as_string());
+    if (auto r = handle(*frame, type); !r) {
+        std::string ref;
+        if (auto* id = frame->if_contains("client_id"); id && id->is_string()) {
+            ref = std::string(id->as_string().subview(0, 64));
+        }
+        link_->deliver(error_frame(r.error(), ref));
+    }
+}
+
+void staff_session::on_binary() {
+    link_->deliver(error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"}));
+}
+
+void staff_session::on_close() {
+    if (joined_) hub_.staff_gone(link_.get());
+}
+
+core::result<> staff_session::handle(const boost::json::object& frame, const std::string& type) {
+    if (type == "hello") {
+        if (joined_) return core::fail(errc::conflict, "hello was already sent");
+        auto csrf = get_string(frame, "csrf_token", 1, 128);
+        if (!csrf || !same_secret(*csrf, expected_csrf_)) {
+            return core::fail(errc::forbidden, "field 'csrf_token' is missing or wrong");
+        }
+        joined_ = true;
+        hub_.staff_join(link_, who_);
+        return {};
+    }
+    if (!joined_) return core::fail(errc::conflict, "send hello first");
+    if (type == "availability") {
+        auto available = get_bool(frame, "available");
+        if (!available) return available.error();
+        return hub_.staff_availability(link_.get(), *available);
+    }
+    auto conversation_id = get_string(frame, "conversation_id", conversation_id_length,
+                                      conversation_id_length);
+    if (type == "accept" || type == "send" || type == "typing" || type == "transfer" ||
+        type == "end" || type == "history") {
+        if (!conversation_id) return conversation_id.error();
+    }
+    if (type == "accept") return hub_.staff_accept(link_.get(), *conversation_id);
+    if (type == "send") {
+        auto client_id = get_string(frame, "client_id", 1, 64);
+        if (!client_id) return client_id.error();
+        auto text = get_text(frame);
+        if (!text) return text.error();
+        return hub_.staff_send(link_.get(), *conversation_id, std::move(*client_id),
+                               std::move(*text));
+    }
+    if (type == "typing") {
+        auto active = get_bool(frame, "active");
+        if (!active) return active.error();
+        return hub_.staff_typing(link_.get(), *conversation_id, *active);
+    }
+    if (type == "transfer") {
+        auto to = get_int(frame, "to", 1, INT64_MAX);
+        if (!to) return to.error();
+        return hub_.staff_transfer(link_.get(), *conversation_id, *to);
+    }
+    if (type == "end") {
+        auto disposition = get_string(frame, "disposition", 1, 40);
+        if (!disposition) return disposition.error();
+        return hub_.staff_end(link_.get(), *conversation_id, *disposition);
+    }
+    if (type == "history") {
+        auto after = get_int(frame, "after_seq", 0, INT64_MAX);
+        if (!after) return after.error();
+        return hub_.staff_history(link_.get(), *conversation_id, *after);
+    }
+    return core::fail(errc::unknown_type, "unknown frame type '" + type.substr(0, 40) + "'");
+}
+
+}  // namespace sc::chat

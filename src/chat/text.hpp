@@ -1,0 +1,14 @@
+// Small text checks shared by the chat frames.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace sc::chat {
+
+/// Surrounding white space removed.
+std::string_view trim(std::string_view s);
+/// True for well-formed UTF-8 (Boost.JSON already guarantees it for parsed strings).
+std::size_t utf8_length(std::string_view s);
+
+}  // namespace sc::chat

@@ -1,0 +1,80 @@
+#include "chat/visitor_session.hpp"
+
+#include "chat/frames.hpp"
+#include "chat/intake.hpp"
+#include "core/random.hpp"
+
+namespace sc::chat {
+
+using core::errc;
+
+visitor_session::visitor_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
+                                 std::string network_key)
+    : hub_(h), clock_(clock), link_(std::move(l)), network_key_(std::move(network_key)) {}
+
+void visitor_session::on_frame(std::string_view text) {
+    if (!frames_.take(clock_.now())) {
+        link_->deliver(error_frame({errc::rate_limited, "too many frames; this one was dropped"}));
+        return;
+    }
+    auto frame = parse_frame(text);
+    if (!frame) {
+        link_->deliver(error_frame(frame.error()));
+        return;
+    }
+    std::string type(frame->at("type").as_string());
+    if (auto r = handle(*frame, type); !r) {
+        std::string ref;
+        if (auto* id = frame->if_contains("client_id"); id && id->is_string()) {
+            ref = std::string(id->as_string().subview(0, 64));
+        }
+        link_->deliver(error_frame(r.error(), ref));
+    }
+}
+
+void visitor_session::on_binary() {
+    link_->deliver(error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"}));
+}
+
+void visitor_session::on_close() { hub_.visitor_gone(link_.get()); }
+
+core::result<> visitor_session::handle(const boost::json::object& frame, const std::string& type) {
+    if (type == "start") {
+        auto intake = validate_intake(frame.if_contains("intake"));
+        if (!intake) return intake.error();
+        std::string lang = "en";
+        if (frame.contains("lang")) {
+            auto l = get_string(frame, "lang", 2, 2);
+            if (!l || (*l != "en" && *l != "es")) {
+                return core::fail(errc::bad_request, "field 'lang' must be \"en\" or \"es\"");
+            }
+            lang = *l;
+        }
+        return hub_.visitor_start(link_, std::move(*intake), lang, network_key_);
+    }
+    if (type == "resume") {
+        auto token = get_string(frame, "token", 64, 64);
+        if (!token || !core::is_hex(*token, 64)) {
+            return core::fail(errc::bad_request, "field 'token' must be 64 hex characters");
+        }
+        auto last_seq = get_int(frame, "last_seq", 0, INT64_MAX);
+        if (!last_seq) return last_seq.error();
+        return hub_.visitor_resume(link_, *token, *last_seq);
+    }
+    if (type == "send") {
+        auto client_id = get_string(frame, "client_id", 1, 64);
+        if (!client_id) return client_id.error();
+        auto text = get_text(frame);
+        if (!text) return text.error();
+        return hub_.visitor_send(link_.get(), std::move(*client_id), std::move(*text));
+    }
+    if (type == "typing") {
+        auto active = get_bool(frame, "active");
+        if (!active) return active.error();
+        return hub_.visitor_typing(link_.get(), *active);
+    }
+    if (type == "end") return hub_.visitor_end(link_.get());
+    return core::fail(errc::unknown_type, "unknown frame type '" + type.substr(0, 40) + "'");
+}
+
+}  // namespace sc::chat

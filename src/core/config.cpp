@@ -1,0 +1,163 @@
+#include "core/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <functional>
+#include <vector>
+
+extern char** environ;
+
+namespace sc::core {
+namespace {
+
+// One settable key: its dotted name and how to apply a string (env) or a TOML node (file).
+struct key_spec {
+    std::string name;
+    std::function<void(config&, const std::string&)> set;
+};
+
+std::int64_t parse_int(const std::string& name, const std::string& text, std::int64_t lo,
+                       std::int64_t hi) {
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi) {
+        throw config_error(name + ": expected a whole number from " + std::to_string(lo) +
+                           " to " + std::to_string(hi) + ", got '" + text + "'");
+    }
+    return v;
+}
+
+bool parse_bool(const std::string& name, const std::string& text) {
+    if (text == "true" || text == "1" || text == "yes") return true;
+    if (text == "false" || text == "0" || text == "no") return false;
+    throw config_error(name + ": expected true or false, got '" + text + "'");
+}
+
+void set_listen(config& c, const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+        throw config_error("listen: expected host:port such as 127.0.0.1:8080, got '" + text +
+                           "'");
+    }
+    c.listen_host = text.substr(0, colon);
+    if (c.listen_host.size() > 2 && c.listen_host.front() == '[') {
+        c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
+    }
+    c.listen_port =
+        static_cast<std::uint16_t>(parse_int("listen port", text.substr(colon + 1), 0, 65535));
+}
+
+std::vector<key_spec> key_specs() {
+    auto text = [](std::string config::*field) {
+        return [field](config& c, const std::string& v) { c.*field = v; };
+    };
+    auto path = [](std::filesystem::path config::*field) {
+        return [field](config& c, const std::string& v) { c.*field = v; };
+    };
+    auto integer = [](int config::*field, std::string name, int lo, int hi) {
+        return [=](config& c, const std::string& v) {
+            c.*field = static_cast<int>(parse_int(name, v, lo, hi));
+        };
+    };
+    return {
+        {"listen", set_listen},
+        {"data_dir", path(&config::data_dir)},
+        {"log_level",
+         [](config& c, const std::string& v) {
+             if (v != "debug" && v != "info" && v != "warn" && v != "error") {
+                 throw config_error("log_level: expected debug, info, warn or error, got '" +
+                                    v + "'");
+             }
+             c.log_level = v;
+         }},
+        {"threads", integer(&config::threads, "threads", 0, 64)},
+        {"service_name", text(&config::service_name)},
+        {"public_origin", text(&config::public_origin)},
+        {"tls_upstream",
+         [](config& c, const std::string& v) { c.tls_upstream = parse_bool("tls_upstream", v); }},
+        {"quick_exit_url", text(&config::quick_exit_url)},
+        {"contact_email", text(&config::contact_email)},
+        {"content_dir", path(&config::content_dir)},
+        {"chat.max_per_coordinator",
+         integer(&config::chat_max_per_coordinator, "chat.max_per_coordinator", 1, 20)},
+        {"chat.new_per_network_per_hour",
+         integer(&config::chat_new_per_network_per_hour, "chat.new_per_network_per_hour", 1,
+                 100000)},
+        {"admin.email", text(&config::admin_email)},
+        {"admin.password",
+         [](config& c, const std::string& v) { c.admin_password = v; }},
+    };
+}
+
+std::string env_name(const std::string& key) {
+    std::string out = "SAFECONNECT_";
+    for (char ch : key) out += ch == '.' ? '_' : static_cast<char>(std::toupper(ch));
+    return out;
+}
+
+// TOML values reach the same setters as environment strings, so both are validated alike.
+std::string node_text(const std::string& key, const toml::node& node) {
+    if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
+    if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
+    if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+    throw config_error(key + ": expected a string, number or boolean");
+}
+
+}  // namespace
+
+std::map<std::string, std::string> process_environment() {
+    std::map<std::string, std::string> env;
+    for (char** e = environ; e && *e; ++e) {
+        std::string entry = *e;
+        auto eq = entry.find('=');
+        if (eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+    }
+    return env;
+}
+
+config load_config(const std::filesystem::path& file,
+                   const std::map<std::string, std::string>& environment) {
+    config c;
+    auto specs = key_specs();
+    if (!file.empty()) {
+        toml::table table;
+        try {
+            table = toml::parse_file(file.string());
+        } catch (const toml::parse_error& e) {
+            const auto& where = e.source().begin;
+            throw config_error(file.string() + ":" + std::to_string(where.line) + ":" +
+                               std::to_string(where.column) + ": " +
+                               std::string(e.description()));
+        }
+        std::vector<std::string> known;
+        for (const auto& spec : specs) {
+            known.push_back(spec.name);
+            if (auto node = table.at_path(spec.name); node) {
+                spec.set(c, node_text(spec.name, *node.node()));
+            }
+        }
+        // A misspelt key must not be silently ignored.
+        std::function<void(const toml::table&, const std::string&)> check =
+            [&](const toml::table& t, const std::string& prefix) {
+                for (const auto& [k, v] : t) {
+                    std::string name = prefix + std::string(k.str());
+                    if (const auto* sub = v.as_table()) {
+                        check(*sub, name + ".");
+                    } else if (std::find(known.begin(), known.end(), name) == known.end()) {
+                        throw config_error(file.string() + ": unknown key '" + name + "'");
+                    }
+                }
+            };
+        check(table, "");
+    }
+    for (const auto& spec : specs) {
+        if (auto it = environment.find(env_name(spec.name)); it != environment.end()) {
+            spec.set(c, it->second);
+        }
+    }
+    if (c.admin_password && c.admin_password->empty()) c.admin_password.reset();
+    return c;
+}
+
+}  // namespace sc::core

@@ -1,0 +1,52 @@
+// Runtime configuration: one TOML file, every key also settable by an environment variable
+// (SAFECONNECT_ + the key's dotted path in upper case with '.' as '_', e.g.
+// chat.max_per_coordinator -> SAFECONNECT_CHAT_MAX_PER_COORDINATOR). Environment wins.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace sc::core {
+
+struct config {
+    std::string listen_host = "127.0.0.1";
+    std::uint16_t listen_port = 8080;
+    std::filesystem::path data_dir = "./var";
+    std::string log_level = "info";
+    int threads = 0;  // network threads; 0 means one per core
+
+    std::string service_name = "Safe Connect";
+    std::string public_origin;  // e.g. https://chat.example.org; empty: taken from Host
+    bool tls_upstream = false;  // served over TLS by a proxy in front: send HSTS
+    std::string quick_exit_url = "https://www.google.com/search?q=weather";
+    std::string contact_email = "help@example.org";
+    std::filesystem::path content_dir;  // operator's Markdown pages override the defaults
+
+    int chat_max_per_coordinator = 3;
+    int chat_new_per_network_per_hour = 30;
+
+    std::string admin_email = "admin@localhost";
+    std::optional<std::string> admin_password;  // first start only; never stored in clear
+
+    std::filesystem::path database_path() const { return data_dir / "safeconnect.db"; }
+    std::filesystem::path key_path() const { return data_dir / "master.key"; }
+};
+
+/// Thrown for a config file or variable that cannot be used; the message says what and where.
+struct config_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Reads `file` (may be empty: defaults only) and then the environment given as name->value.
+config load_config(const std::filesystem::path& file,
+                   const std::map<std::string, std::string>& environment);
+
+/// The process environment as a map, for load_config.
+std::map<std::string, std::string> process_environment();
+
+}  // namespace sc::core

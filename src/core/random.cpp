@@ -1,0 +1,38 @@
+#include "core/random.hpp"
+
+#include <sodium.h>
+
+#include <vector>
+
+namespace sc::core {
+
+std::string to_hex(std::string_view bytes) {
+    std::string out(bytes.size() * 2 + 1, '\0');
+    sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                   bytes.size());
+    out.pop_back();
+    return out;
+}
+
+std::string random_hex(std::size_t bytes) {
+    std::string raw(bytes, '\0');
+    randombytes_buf(raw.data(), raw.size());
+    return to_hex(raw);
+}
+
+std::string token_hash(std::string_view token) {
+    unsigned char out[32];
+    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()),
+                       token.size(), nullptr, 0);
+    return to_hex({reinterpret_cast<const char*>(out), sizeof out});
+}
+
+bool is_hex(std::string_view s, std::size_t n) {
+    if (s.size() != n) return false;
+    for (char c : s) {
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+}  // namespace sc::core

@@ -1,0 +1,90 @@
+#include "http/router.hpp"
+
+namespace sc::http {
+
+namespace {
+
+constexpr std::string_view content_security_policy =
+    "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'";
+
+response html(int status, const std::string& body) {
+    response r;
+    r.status = status;
+    r.set("Content-Type", "text/html; charset=utf-8");
+    r.body = body;
+    return r;
+}
+
+}  // namespace
+
+router::router(const core::config& config, const asset_catalog& assets, const pages& site,
+               staff_api& api, store::worker& store)
+    : config_(config), assets_(assets), site_(site), api_(api), store_(store) {}
+
+std::string router::expected_origin(const request& req) const {
+    if (!config_.public_origin.empty()) return config_.public_origin;
+    return std::string(config_.tls_upstream ? "https://" : "http://") +
+           std::string(req.header("host"));
+}
+
+void router::finish(response& r) const {
+    r.set("Content-Security-Policy", std::string(content_security_policy));
+    r.set("X-Content-Type-Options", "nosniff");
+    r.set("Referrer-Policy", "no-referrer");
+    r.set("X-Frame-Options", "DENY");
+    r.set("Cross-Origin-Opener-Policy", "same-origin");
+    r.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    if (config_.tls_upstream) {
+        r.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    }
+    if (!r.cacheable) r.set("Cache-Control", "no-store");
+}
+
+response router::handle(const request& req) {
+    auto path = req.path();
+    if (auto api = api_.handle(req, expected_origin(req))) return std::move(*api);
+    if (req.method != "GET" && req.method != "HEAD") {
+        response r = error_response({core::errc::bad_request, "method not allowed"});
+        r.status = 405;
+        r.set("Allow", "GET, HEAD");
+        return r;
+    }
+    if (path == "/healthz") return health();
+    if (path.starts_with("/assets/")) return asset(req);
+    if (const auto* page = site_.find(path)) return html(200, *page);
+    return html(404, site_.not_found());
+}
+
+response router::asset(const request& req) {
+    const auto* a = assets_.by_url(req.path());
+    if (a == nullptr) return html(404, site_.not_found());
+    response r;
+    r.cacheable = true;
+    r.set("Cache-Control", "public, max-age=31536000, immutable");
+    r.set("ETag", a->etag);
+    r.set("Vary", "Accept-Encoding");
+    if (req.header("if-none-match") == a->etag) {
+        r.status = 304;
+        return r;
+    }
+    r.set("Content-Type", a->content_type);
+    if (!a->gzip_body.empty() && req.header("accept-encoding").find("gzip") != std::string::npos) {
+        r.set("Content-Encoding", "gzip");
+        r.body = std::string(a->gzip_body);
+    } else {
+        r.body = std::string(a->body);
+    }
+    return r;
+}
+
+response router::health() {
+    try {
+        store_.call([](store::database& db) { db.exec("SELECT 1"); });
+        return json_response(200, R"({"status":"ok"})");
+    } catch (const std::exception&) {
+        return json_response(503, R"({"status":"unavailable","detail":"the database does not answer"})");
+    }
+}
+
+}  // namespace sc::http

@@ -1,0 +1,40 @@
+// Every plain HTTP request ends here: public pages, assets, health, the staff API. The
+// transport calls handle() on the blocking pool and writes what it returns.
+#pragma once
+
+#include "core/config.hpp"
+#include "http/assets.hpp"
+#include "http/message.hpp"
+#include "http/pages.hpp"
+#include "http/staff_api.hpp"
+#include "store/worker.hpp"
+
+#include <string>
+
+namespace sc::http {
+
+class router {
+public:
+    router(const core::config& config, const asset_catalog& assets, const pages& site,
+           staff_api& api, store::worker& store);
+
+    response handle(const request& req);
+
+    /// The origin that browsers on our own pages send, for CSRF and WebSocket checks.
+    std::string expected_origin(const request& req) const;
+
+    /// Security headers, and no-store for anything dynamic. Applied to every response.
+    void finish(response& r) const;
+
+private:
+    response asset(const request& req);
+    response health();
+
+    const core::config& config_;
+    const asset_catalog& assets_;
+    const pages& site_;
+    staff_api& api_;
+    store::worker& store_;
+};
+
+}  // namespace sc::http

@@ -1,0 +1,78 @@
+#include "store/worker.hpp"
+
+#include "core/log.hpp"
+#include "store/migrations.hpp"
+
+#include <vector>
+
+namespace sc::store {
+
+worker::worker(const std::filesystem::path& path) : db_(std::make_unique<database>(path)) {
+    migrate(*db_);
+    thread_ = std::thread([this] { run(); });
+}
+
+worker::~worker() { stop(); }
+
+void worker::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) thread_.join();
+}
+
+void worker::submit(work_fn work, done_fn done) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && !thread_.joinable()) {
+            if (done) done(core::fail(core::errc::unavailable, "the store has stopped"));
+            return;
+        }
+        jobs_.push_back({std::move(work), std::move(done)});
+    }
+    ready_.notify_one();
+}
+
+void worker::run() {
+    for (;;) {
+        std::deque<job> batch;
+        {
+            std::unique_lock lock(mutex_);
+            ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+            if (jobs_.empty()) return;
+            batch.swap(jobs_);
+        }
+        std::vector<core::result<>> outcomes;
+        outcomes.reserve(batch.size());
+        bool committed = false;
+        try {
+            transaction tx(*db_);
+            for (auto& j : batch) {
+                db_->exec("SAVEPOINT job");
+                try {
+                    j.work(*db_);
+                    db_->exec("RELEASE job");
+                    outcomes.emplace_back();
+                } catch (const std::exception& e) {
+                    db_->exec("ROLLBACK TO job; RELEASE job");
+                    spdlog::error("event=store_job_failed detail=\"{}\"", e.what());
+                    outcomes.emplace_back(core::fail(core::errc::internal, "storage failed"));
+                }
+            }
+            tx.commit();
+            committed = true;
+        } catch (const std::exception& e) {
+            spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            if (!batch[i].done) continue;
+            batch[i].done(committed ? outcomes[i]
+                                    : core::result<>(core::fail(core::errc::internal,
+                                                                "storage failed")));
+        }
+    }
+}
+
+}  // namespace sc::store

@@ -1,0 +1,81 @@
+// The store worker: one thread that owns the write connection and runs every database job
+// in order. Jobs that arrive together commit in one transaction (group commit), each inside
+// its own savepoint so one failing job does not undo the others. A job's completion runs
+// only after its transaction is durable: persist first, then acknowledge.
+#pragma once
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <type_traits>
+
+namespace sc::store {
+
+class worker {
+public:
+    using work_fn = std::function<void(database&)>;
+    using done_fn = std::function<void(core::result<>)>;
+
+    /// Opens the database at `path`, migrates it and starts the thread.
+    explicit worker(const std::filesystem::path& path);
+    worker(const worker&) = delete;
+    worker& operator=(const worker&) = delete;
+    /// Finishes every queued job, then stops.
+    ~worker();
+    /// Finishes every queued job and joins the thread; later submissions are refused.
+    void stop();
+
+    /// Queues `work`; `done` runs on the worker thread once the work is committed (or failed).
+    void submit(work_fn work, done_fn done = {});
+
+    /// Runs `fn` on the worker and blocks the calling thread for its committed result.
+    /// For blocking callers (HTTP handlers on the blocking pool, start-up, tests).
+    template <class Fn>
+    auto call(Fn fn) -> std::invoke_result_t<Fn, database&> {
+        using R = std::invoke_result_t<Fn, database&>;
+        auto promise = std::make_shared<std::promise<R>>();
+        auto future = promise->get_future();
+        auto slot = std::make_shared<std::optional<std::conditional_t<std::is_void_v<R>, int, R>>>();
+        submit(
+            [fn = std::move(fn), slot](database& db) mutable {
+                if constexpr (std::is_void_v<R>) {
+                    fn(db);
+                } else {
+                    slot->emplace(fn(db));
+                }
+            },
+            [promise, slot](core::result<> r) {
+                if (!r) {
+                    promise->set_exception(std::make_exception_ptr(store_error(r.error().message)));
+                } else if constexpr (std::is_void_v<R>) {
+                    promise->set_value();
+                } else {
+                    promise->set_value(std::move(**slot));
+                }
+            });
+        return future.get();
+    }
+
+private:
+    struct job {
+        work_fn work;
+        done_fn done;
+    };
+    void run();
+
+    std::unique_ptr<database> db_;
+    std::mutex mutex_;
+    std::condition_variable ready_;
+    std::deque<job> jobs_;
+    bool stopping_ = false;
+    std::thread thread_;
+};
+
+}  // namespace sc::store

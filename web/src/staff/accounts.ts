@@ -1,0 +1,100 @@
+// Admins: list staff accounts, add one, disable one.
+
+import { byId, h, replaceChildren, setLive } from '../lib/dom';
+import type { Role } from '../lib/protocol';
+import { ApiError, addUser, disableUser, listUsers, type User } from './api';
+import { roleLabel } from './labels';
+
+const MIN_PASSWORD = 12;
+
+export class AccountsPanel {
+  private readonly rows_ = byId('accounts-rows');
+  private readonly message_ = byId('accounts-message');
+  private readonly form_ = byId<HTMLFormElement>('add-account');
+  private myId_: number | null = null;
+
+  constructor(private readonly onUnauthenticated_: () => void) {
+    this.form_.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.add_();
+    });
+  }
+
+  async load(myId: number): Promise<void> {
+    this.myId_ = myId;
+    try {
+      this.render_(await listUsers());
+    } catch (error) {
+      this.showError_(error);
+    }
+  }
+
+  private render_(users: User[]): void {
+    replaceChildren(
+      this.rows_,
+      ...users.map((user) => {
+        let action: HTMLElement | string = '';
+        if (!user.disabled && user.id !== this.myId_) {
+          const button = h('button', { type: 'button', class: 'button button-quiet', 'aria-label': `Disable ${user.name}` }, 'Disable');
+          button.addEventListener('click', () => void this.disable_(user));
+          action = button;
+        }
+        return h(
+          'tr',
+          { class: user.disabled ? 'disabled' : null },
+          h('th', { scope: 'row' }, user.name),
+          h('td', null, user.email),
+          h('td', null, roleLabel(user.role)),
+          h('td', null, user.disabled ? 'Disabled' : 'Active'),
+          h('td', null, action),
+        );
+      }),
+    );
+  }
+
+  private async add_(): Promise<void> {
+    const field = (name: string) => (this.form_.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
+    const user = {
+      email: field('email').trim(),
+      name: field('name').trim(),
+      role: field('role') as Role,
+      password: field('password'),
+    };
+    if (!user.email || !user.name) {
+      setLive(this.message_, 'Enter an email address and a display name.');
+      return;
+    }
+    if (user.password.length < MIN_PASSWORD) {
+      setLive(this.message_, `The password must have at least ${MIN_PASSWORD} characters.`);
+      (this.form_.elements.namedItem('password') as HTMLInputElement).focus();
+      return;
+    }
+    try {
+      const created = await addUser(user);
+      this.form_.reset();
+      setLive(this.message_, `Added ${created.name} (${roleLabel(created.role)}).`);
+      await this.load(this.myId_ ?? 0);
+    } catch (error) {
+      this.showError_(error);
+    }
+  }
+
+  private async disable_(user: User): Promise<void> {
+    if (!window.confirm(`Disable ${user.name}? They are signed out at once and cannot sign in again.`)) return;
+    try {
+      await disableUser(user.id);
+      setLive(this.message_, `${user.name} is disabled.`);
+      await this.load(this.myId_ ?? 0);
+    } catch (error) {
+      this.showError_(error);
+    }
+  }
+
+  private showError_(error: unknown): void {
+    if (error instanceof ApiError && error.status === 401) {
+      this.onUnauthenticated_();
+      return;
+    }
+    setLive(this.message_, error instanceof Error ? error.message : 'Something went wrong.');
+  }
+}

@@ -1,0 +1,177 @@
+// The coordinator's open chats: one tab and one panel each, one panel shown at a time.
+
+import { byId, setText } from '../lib/dom';
+import type { Chat, Me, Message, StaffMember } from '../lib/protocol';
+import { ChatPanel, type ChatActions } from './chat-panel';
+
+export class ChatList {
+  private readonly tabs_ = byId<HTMLUListElement>('chat-tabs');
+  private readonly container_ = byId('chat-panels');
+  private readonly empty_ = byId('no-chats');
+  private readonly count_ = byId('chat-count');
+  private readonly panels_ = new Map<string, ChatPanel>();
+  private selected_: string | null = null;
+  private me_: Me | null = null;
+  private maxChats_ = 1;
+  private staff_: StaffMember[] = [];
+  /** The chat we just accepted: open it and put the cursor in its reply box. */
+  private expected_: string | null = null;
+
+  constructor(
+    private readonly actions_: Omit<ChatActions, 'select'>,
+    private readonly langs_: Map<string, string>,
+    private readonly announce_: (text: string) => void,
+  ) {}
+
+  setMe(me: Me, maxChats: number): void {
+    this.me_ = me;
+    this.maxChats_ = maxChats;
+  }
+
+  /** A full list from a `state` frame: add, update and drop panels to match. */
+  sync(chats: Chat[]): void {
+    const ids = new Set(chats.map((chat) => chat.conversation_id));
+    this.panels_.forEach((_panel, id) => {
+      if (!ids.has(id)) this.drop_(id);
+    });
+    for (const chat of chats) this.upsert(chat, false);
+    this.render_();
+  }
+
+  /** A `chat` frame: a chat given to us (accept, transfer) or the answer to `history`. */
+  upsert(chat: Chat, announce = true): void {
+    const id = chat.conversation_id;
+    const existing = this.panels_.get(id);
+    if (existing) {
+      existing.update(chat);
+      this.render_();
+      return;
+    }
+    if (!this.me_) return;
+    const panel = new ChatPanel(chat, this.me_, this.langs_.get(id), {
+      ...this.actions_,
+      select: (chosen) => this.select_(chosen, true),
+    });
+    panel.setStaff(this.staff_);
+    this.panels_.set(id, panel);
+    this.tabs_.appendChild(panel.tab);
+    this.container_.appendChild(panel.panel);
+    if (id === this.expected_) {
+      this.expected_ = null;
+      this.select_(id, true);
+    } else {
+      if (announce) this.announce_(`${panel.label} was given to you.`);
+      if (!this.selected_) this.select_(id, false);
+    }
+    this.render_();
+  }
+
+  expect(conversationId: string): void {
+    this.expected_ = conversationId;
+  }
+
+  /** A new message; tells screen-reader users when it is in a chat that is not on screen. */
+  message(conversationId: string, message: Message): void {
+    const panel = this.panels_.get(conversationId);
+    if (!panel) return;
+    if (panel.addMessage(message) && (this.selected_ !== conversationId || !document.hasFocus())) {
+      this.announce_(`New message in ${panel.label}.`);
+    }
+  }
+
+  ack(conversationId: string, clientId: string, seq: number): void {
+    this.panels_.get(conversationId)?.ack(clientId, seq);
+  }
+
+  /** An error named one of our client_ids: mark that message as not sent. */
+  fail(clientId: string): boolean {
+    for (const panel of this.panels_.values()) if (panel.fail(clientId)) return true;
+    return false;
+  }
+
+  typing(conversationId: string, active: boolean): void {
+    this.panels_.get(conversationId)?.setVisitorTyping(active);
+  }
+
+  ended(conversationId: string, by: 'visitor' | 'advocate'): void {
+    const panel = this.panels_.get(conversationId);
+    if (!panel) return;
+    panel.ended(by);
+    if (by === 'visitor') this.announce_(`The visitor left ${panel.label}. Choose a disposition to close it.`);
+    this.render_();
+  }
+
+  removed(conversationId: string, reason: 'transferred' | 'closed'): void {
+    const panel = this.panels_.get(conversationId);
+    if (!panel) return;
+    this.announce_(reason === 'transferred' ? `${panel.label} was transferred.` : `${panel.label} is closed.`);
+    const wasSelected = this.selected_ === conversationId;
+    this.drop_(conversationId);
+    if (wasSelected) {
+      const next = this.panels_.keys().next();
+      if (!next.done) this.select_(next.value, true);
+    }
+    this.render_();
+  }
+
+  /** A refused action (transfer, end): re-enable that chat's buttons. */
+  actionFailed(): void {
+    this.panels_.forEach((panel) => panel.actionFailed());
+  }
+
+  setStaff(staff: StaffMember[]): void {
+    this.staff_ = staff;
+    this.panels_.forEach((panel) => panel.setStaff(staff));
+  }
+
+  /** Chats counting toward max_chats. */
+  get seatsUsed(): number {
+    let n = 0;
+    this.panels_.forEach((panel) => {
+      if (panel.holdsSeat) n++;
+    });
+    return n;
+  }
+
+  get hasRoom(): boolean {
+    return this.seatsUsed < this.maxChats_;
+  }
+
+  /** After a reconnect: ask for anything missed, and resend unacknowledged replies. */
+  catchUp(history: (conversationId: string, afterSeq: number) => void): void {
+    this.panels_.forEach((panel) => {
+      history(panel.id, panel.lastSeq);
+      panel.resendPending();
+    });
+  }
+
+  disconnected(): void {
+    this.panels_.forEach((panel) => panel.disconnected());
+  }
+
+  clear(): void {
+    this.panels_.forEach((_panel, id) => this.drop_(id));
+    this.expected_ = null;
+    this.render_();
+  }
+
+  private select_(id: string, focus: boolean): void {
+    this.selected_ = id;
+    this.panels_.forEach((panel, panelId) => panel.setSelected(panelId === id, focus && panelId === id));
+  }
+
+  private drop_(id: string): void {
+    const panel = this.panels_.get(id);
+    if (!panel) return;
+    panel.tab.remove();
+    panel.panel.remove();
+    this.panels_.delete(id);
+    if (this.selected_ === id) this.selected_ = null;
+  }
+
+  private render_(): void {
+    const n = this.panels_.size;
+    this.empty_.hidden = n > 0;
+    setText(this.count_, n > 0 ? `(${this.seatsUsed} of ${this.maxChats_})` : '');
+  }
+}

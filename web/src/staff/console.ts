@@ -1,0 +1,300 @@
+// The signed-in console: one connection to /ws/staff and the panels it feeds. A `state`
+// frame (the answer to every hello, also after a reconnect) rebuilds everything.
+
+import { byId, setLive, setText } from '../lib/dom';
+import type {
+  ErrorFrame,
+  Me,
+  OverviewChat,
+  QueueEntry,
+  StaffFrame,
+  StaffMember,
+  StaffRequest,
+  StateFrame,
+} from '../lib/protocol';
+import { ReconnectingSocket } from '../lib/socket';
+import { AccountsPanel } from './accounts';
+import { ApiError, csrf, me as fetchSession, type User } from './api';
+import { Attention } from './attention';
+import { ChatList } from './chats';
+import { errorText, roleLabel } from './labels';
+import { OverviewPanel } from './overview';
+import { QueuePanel } from './queue';
+import { TeamPanel } from './team';
+import { startTicker } from './ticker';
+
+export interface ConsoleEvents {
+  /** The session is gone (expired, signed out elsewhere, account disabled). */
+  sessionEnded(): void;
+}
+
+/** Frames that are sometimes wrapped in an object (see protocol.ts). */
+function unwrap<T>(value: T[] | Record<string, unknown> | null | undefined, key: string): T[] {
+  if (Array.isArray(value)) return value;
+  const inner = value ? value[key] : undefined;
+  return Array.isArray(inner) ? (inner as T[]) : [];
+}
+
+export class StaffConsole {
+  private readonly section_ = byId('console');
+  private readonly meLine_ = byId('me');
+  private readonly connection_ = byId('connection');
+  private readonly alertLine_ = byId('console-alert');
+  private readonly live_ = byId('console-live');
+  private readonly availableOn_ = byId<HTMLInputElement>('available-on');
+  private readonly availableOff_ = byId<HTMLInputElement>('available-off');
+  private readonly sound_ = byId<HTMLInputElement>('sound');
+  private readonly views_ = Array.from(document.querySelectorAll<HTMLButtonElement>('.view-button'));
+
+  private readonly attention_ = new Attention();
+  private readonly queue_: QueuePanel;
+  private readonly chats_: ChatList;
+  private readonly team_ = new TeamPanel();
+  private readonly overview_ = new OverviewPanel();
+  private readonly accounts_: AccountsPanel;
+  private readonly socket_: ReconnectingSocket<StaffFrame, StaffRequest>;
+
+  private me_: Me | null = null;
+  private available_ = false;
+  /** The session was just checked (sign-in or page load); skip one /me call. */
+  private sessionFresh_ = false;
+  private hadState_ = false;
+  private stopTicker_: (() => void) | null = null;
+
+  constructor(private readonly events_: ConsoleEvents) {
+    this.queue_ = new QueuePanel((id) => {
+      this.chats_.expect(id);
+      if (!this.send_({ type: 'accept', conversation_id: id })) this.queue_.acceptSettled();
+    });
+    this.chats_ = new ChatList(
+      {
+        send: (id, clientId, text) => this.send_({ type: 'send', conversation_id: id, client_id: clientId, text }),
+        typing: (id, active) => void this.send_({ type: 'typing', conversation_id: id, active }),
+        transfer: (id, to) => void this.send_({ type: 'transfer', conversation_id: id, to }),
+        end: (id, disposition) => {
+          if (!this.send_({ type: 'end', conversation_id: id, disposition })) this.chats_.actionFailed();
+        },
+      },
+      this.queue_.langs,
+      (text) => this.announce_(text),
+    );
+    this.accounts_ = new AccountsPanel(() => this.sessionEnded_());
+    this.socket_ = new ReconnectingSocket<StaffFrame, StaffRequest>(
+      '/ws/staff',
+      { open: () => this.hello_(), frame: (frame) => this.onFrame_(frame), down: () => this.onDown_() },
+      () => this.checkSession_(),
+    );
+    this.wireControls_();
+  }
+
+  start(user: User): void {
+    this.me_ = { id: user.id, name: user.name, role: user.role };
+    this.showMe_();
+    this.section_.hidden = false;
+    this.showView_('panel-chats');
+    this.setConnection_('Connecting…');
+    this.sessionFresh_ = true;
+    this.hadState_ = false;
+    this.stopTicker_ = startTicker(this.section_);
+    this.socket_.start();
+  }
+
+  stop(): void {
+    this.socket_.stop();
+    this.stopTicker_?.();
+    this.stopTicker_ = null;
+    this.section_.hidden = true;
+    this.chats_.clear();
+    this.queue_.clear();
+    this.attention_.reset();
+    this.me_ = null;
+    setLive(this.alertLine_, '');
+  }
+
+  private wireControls_(): void {
+    const onAvailability = () => {
+      const wanted = this.availableOn_.checked;
+      if (!this.send_({ type: 'availability', available: wanted })) {
+        this.showAvailability_(); // not connected: show what the server last said
+        setLive(this.alertLine_, 'Not connected; your status was not changed.');
+      }
+    };
+    this.availableOn_.addEventListener('change', onAvailability);
+    this.availableOff_.addEventListener('change', onAvailability);
+    this.sound_.addEventListener('change', () => {
+      this.attention_.sound = this.sound_.checked;
+    });
+    for (const button of this.views_) {
+      button.addEventListener('click', () => this.showView_(button.dataset.view || 'panel-chats'));
+    }
+  }
+
+  private showView_(panelId: string): void {
+    for (const button of this.views_) {
+      const target = button.dataset.view || '';
+      const on = target === panelId;
+      button.setAttribute('aria-pressed', String(on));
+      byId(target).hidden = !on;
+    }
+    if (panelId === 'panel-accounts' && this.me_) void this.accounts_.load(this.me_.id);
+  }
+
+  /** Before each (re)connection: the session must still exist, and the CSRF token be current. */
+  private async checkSession_(): Promise<boolean> {
+    if (this.sessionFresh_) {
+      this.sessionFresh_ = false;
+      return true;
+    }
+    try {
+      await fetchSession();
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        this.sessionEnded_();
+        return false;
+      }
+      throw error; // network trouble: try again later
+    }
+  }
+
+  private sessionEnded_(): void {
+    this.stop();
+    this.events_.sessionEnded();
+  }
+
+  private hello_(): void {
+    this.send_({ type: 'hello', csrf_token: csrf() });
+  }
+
+  private send_(frame: StaffRequest): boolean {
+    return this.socket_.send(frame);
+  }
+
+  private onDown_(): void {
+    this.setConnection_('Connection lost. Reconnecting…');
+    this.chats_.disconnected();
+  }
+
+  private onFrame_(frame: StaffFrame): void {
+    switch (frame.type) {
+      case 'state':
+        this.onState_(frame);
+        break;
+      case 'queue':
+        this.onQueue_(frame.entries);
+        break;
+      case 'chat':
+        this.chats_.upsert(frame.chat);
+        this.queue_.acceptSettled(); // the accept is answered; buttons work again
+        this.updateSeats_();
+        break;
+      case 'message':
+        this.chats_.message(frame.conversation_id, frame.message);
+        break;
+      case 'ack':
+        this.chats_.ack(frame.conversation_id, frame.client_id, frame.seq);
+        break;
+      case 'typing':
+        this.chats_.typing(frame.conversation_id, frame.active);
+        break;
+      case 'ended':
+        this.chats_.ended(frame.conversation_id, frame.by);
+        this.updateSeats_();
+        break;
+      case 'removed':
+        this.chats_.removed(frame.conversation_id, frame.reason);
+        this.updateSeats_();
+        break;
+      case 'staff':
+        this.onStaff_(frame.staff);
+        break;
+      case 'overview':
+        this.overview_.update(frame.chats);
+        break;
+      case 'error':
+        this.onError_(frame);
+        break;
+    }
+  }
+
+  private onState_(state: StateFrame): void {
+    this.socket_.markHealthy();
+    const reconnect = this.hadState_;
+    this.hadState_ = true;
+    this.me_ = state.me;
+    this.available_ = state.available;
+    this.chats_.setMe(state.me, state.max_chats);
+    this.showMe_();
+    this.showAvailability_();
+    this.setConnection_('');
+    setLive(this.alertLine_, '');
+
+    const mayOverview = state.me.role === 'supervisor' || state.me.role === 'admin';
+    byId('view-overview').hidden = !mayOverview;
+    byId('view-accounts').hidden = state.me.role !== 'admin';
+    if (mayOverview) this.overview_.update(unwrap<OverviewChat>(state.overview, 'chats'));
+
+    this.onStaff_(unwrap<StaffMember>(state.staff, 'staff'));
+    this.chats_.sync(state.chats || []);
+    this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'));
+    if (reconnect) this.chats_.catchUp((id, afterSeq) => this.send_({ type: 'history', conversation_id: id, after_seq: afterSeq }));
+    this.updateSeats_();
+  }
+
+  private onQueue_(entries: QueueEntry[]): void {
+    const fresh = this.queue_.update(entries);
+    this.attention_.setWaiting(entries.length);
+    if (fresh > 0) {
+      this.attention_.alert(this.available_);
+      this.announce_(fresh === 1 ? 'Someone new is waiting.' : `${fresh} new people are waiting.`);
+    }
+  }
+
+  private onStaff_(staff: StaffMember[]): void {
+    const myId = this.me_ ? this.me_.id : null;
+    const mine = staff.find((member) => member.id === myId);
+    if (mine && mine.available !== this.available_) {
+      this.available_ = mine.available;
+      this.showAvailability_();
+    }
+    this.team_.update(staff, myId);
+    this.chats_.setStaff(staff);
+  }
+
+  private onError_(error: ErrorFrame): void {
+    if (error.ref && this.chats_.fail(error.ref)) {
+      setLive(this.alertLine_, `A reply was not sent. ${errorText(error.code, error.message)}`);
+      return;
+    }
+    // Whatever failed, buttons waiting for an answer may be pressed again.
+    this.queue_.acceptSettled();
+    this.chats_.actionFailed();
+    if (error.code === 'rate_limited' && !error.ref) return; // a dropped typing frame
+    setLive(this.alertLine_, errorText(error.code, error.message));
+  }
+
+  private updateSeats_(): void {
+    this.queue_.setCanAccept(this.chats_.hasRoom);
+  }
+
+  private showMe_(): void {
+    if (this.me_) setText(this.meLine_, `Signed in as ${this.me_.name} (${roleLabel(this.me_.role)})`);
+  }
+
+  private showAvailability_(): void {
+    this.availableOn_.checked = this.available_;
+    this.availableOff_.checked = !this.available_;
+  }
+
+  private setConnection_(text: string): void {
+    setLive(this.connection_, text);
+  }
+
+  private announce_(text: string): void {
+    // Clearing first makes a repeated sentence be read again.
+    this.live_.textContent = '';
+    setTimeout(() => {
+      this.live_.textContent = text;
+    }, 50);
+  }
+}

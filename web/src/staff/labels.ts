@@ -1,0 +1,75 @@
+// Words the console shows for the protocol's codes.
+
+import type { Disposition, Intake, Role } from '../lib/protocol';
+
+export const DISPOSITIONS: [Disposition, string][] = [
+  ['information', 'Information'],
+  ['safety_planning', 'Safety planning'],
+  ['emotional_support', 'Emotional support'],
+  ['referral', 'Referral'],
+  ['no_response', 'No response from visitor'],
+  ['other', 'Other'],
+];
+
+export const ROLES: [Role, string][] = [
+  ['coordinator', 'Advocacy coordinator'],
+  ['supervisor', 'Supervisor'],
+  ['admin', 'Administrator'],
+];
+
+export function roleLabel(role: string): string {
+  const found = ROLES.find(([value]) => value === role);
+  return found ? found[1] : role;
+}
+
+export const INTAKE_FIELDS: [keyof Intake, string][] = [
+  ['name', 'Name'],
+  ['gender', 'Gender'],
+  ['age', 'Age'],
+  ['city', 'City'],
+  ['state', 'State'],
+  ['zip', 'ZIP code'],
+  ['heard_about', 'Heard about us'],
+];
+
+export function langLabel(lang: string | undefined): string {
+  if (lang === 'es') return 'Spanish';
+  if (lang === 'en' || !lang) return '';
+  return lang;
+}
+
+export function statusLabel(status: string): string {
+  switch (status) {
+    case 'waiting':
+      return 'Waiting';
+    case 'active':
+      return 'Active';
+    case 'closed':
+      return 'Closed';
+    default:
+      return status;
+  }
+}
+
+/** Conversation ids are long and opaque; people need a short handle to tell chats apart. */
+export function chatLabel(conversationId: string): string {
+  return `Chat #${conversationId.slice(0, 4).toUpperCase()}`;
+}
+
+/** Plain words for error codes from the chat connection. */
+export function errorText(code: string, message: string): string {
+  switch (code) {
+    case 'conflict':
+      return `That could not be done: ${message}`;
+    case 'forbidden':
+      return `You are not allowed to do that. ${message}`;
+    case 'not_found':
+      return 'That chat no longer exists.';
+    case 'rate_limited':
+      return 'Too many actions at once; the last one was dropped. Please try again.';
+    case 'internal':
+      return 'The server failed; nothing was saved for that action. Please try again.';
+    default:
+      return message || 'Something went wrong.';
+  }
+}

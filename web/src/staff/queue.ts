@@ -1,0 +1,110 @@
+// The live queue: who is waiting, for how long, and an Accept button for each.
+
+import { byId, h } from '../lib/dom';
+import type { QueueEntry } from '../lib/protocol';
+import { chatLabel, langLabel } from './labels';
+import { sinceAttrs } from './ticker';
+
+interface Row {
+  li: HTMLLIElement;
+  position: HTMLElement;
+  button: HTMLButtonElement;
+}
+
+export class QueuePanel {
+  private readonly list_ = byId<HTMLUListElement>('queue-list');
+  private readonly summary_ = byId('queue-summary');
+  private readonly full_ = h('li', { class: 'hint queue-full' }, 'You have as many chats as you can take.');
+  // Rows are kept and moved rather than redrawn, so keyboard focus survives updates.
+  private readonly rows_ = new Map<string, Row>();
+  private entries_: QueueEntry[] = [];
+  private canAccept_ = true;
+  private accepting_: string | null = null;
+  /** Language of each waiting visitor; the chat object does not carry it. */
+  readonly langs = new Map<string, string>();
+
+  constructor(private readonly onAccept_: (conversationId: string) => void) {}
+
+  /** Shows the queue; returns how many entries were not in the last update. */
+  update(entries: QueueEntry[]): number {
+    const fresh = entries.filter((entry) => !this.rows_.has(entry.conversation_id)).length;
+    this.entries_ = entries;
+    const ids = new Set(entries.map((entry) => entry.conversation_id));
+    this.rows_.forEach((row, id) => {
+      if (!ids.has(id)) {
+        row.li.remove();
+        this.rows_.delete(id);
+      }
+    });
+    if (this.accepting_ && !ids.has(this.accepting_)) this.accepting_ = null;
+    for (const entry of entries) this.langs.set(entry.conversation_id, entry.lang);
+    this.render_();
+    return fresh;
+  }
+
+  get count(): number {
+    return this.entries_.length;
+  }
+
+  /** False while the coordinator already holds max_chats chats. */
+  setCanAccept(can: boolean): void {
+    this.canAccept_ = can;
+    this.render_();
+  }
+
+  /** The accept was answered or refused; let the buttons be pressed again. */
+  acceptSettled(): void {
+    this.accepting_ = null;
+    this.render_();
+  }
+
+  clear(): void {
+    this.update([]);
+  }
+
+  private render_(): void {
+    const n = this.entries_.length;
+    const summary =
+      n === 0 ? 'Nobody is waiting.' : n === 1 ? '1 person is waiting.' : `${n} people are waiting.`;
+    if (this.summary_.textContent !== summary) this.summary_.textContent = summary;
+
+    this.entries_.forEach((entry, i) => {
+      const row = this.rows_.get(entry.conversation_id) || this.createRow_(entry);
+      row.position.textContent = `${i + 1}.`;
+      row.button.disabled = !this.canAccept_ || this.accepting_ !== null;
+      row.button.textContent = this.accepting_ === entry.conversation_id ? 'Accepting…' : 'Accept';
+      if (this.list_.children[i] !== row.li) this.list_.insertBefore(row.li, this.list_.children[i] || null);
+    });
+    if (!this.canAccept_ && n > 0) this.list_.appendChild(this.full_);
+    else this.full_.remove();
+  }
+
+  private createRow_(entry: QueueEntry): Row {
+    const id = entry.conversation_id;
+    const label = chatLabel(id);
+    const lang = langLabel(entry.lang);
+    const position = h('span', { class: 'queue-position' });
+    const button = h('button', { type: 'button', class: 'button button-primary', 'aria-label': `Accept ${label}` });
+    button.addEventListener('click', () => {
+      this.accepting_ = id;
+      this.render_();
+      this.onAccept_(id);
+    });
+    const li = h(
+      'li',
+      { class: 'queue-entry' },
+      h(
+        'div',
+        { class: 'queue-info' },
+        h('span', { class: 'queue-label' }, position, ' ', label),
+        h('span', null, 'waiting ', h('time', { class: 'since', ...sinceAttrs(entry.waiting_since) })),
+        entry.has_intake && h('span', { class: 'badge' }, 'Intake'),
+        lang && h('span', { class: 'badge' }, lang),
+      ),
+      button,
+    );
+    const row = { li, position, button };
+    this.rows_.set(id, row);
+    return row;
+  }
+}
