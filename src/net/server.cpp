@@ -157,13 +157,16 @@ struct server::impl {
         : s(svc), ioc(s.config.threads > 0 ? s.config.threads
                                            : static_cast<int>(std::thread::hardware_concurrency())) {}
 
-    // Runs `fn` on the blocking pool and resumes the caller on its own executor.
+    // Runs `fn` on the blocking pool and resumes the caller on its own executor. `fn` must
+    // capture only references and scalars: g++ 12 may destroy a temporary passed into a
+    // co_await expression twice (GCC PR 99576), harmless only for trivial destructors.
+    template <class Fn>
+    static awaitable<std::invoke_result_t<Fn>> call(Fn fn) {
+        co_return fn();
+    }
     template <class Fn>
     awaitable<std::invoke_result_t<Fn>> on_pool(Fn fn) {
-        using R = std::invoke_result_t<Fn>;
-        co_return co_await asio::co_spawn(
-            blocking, [fn = std::move(fn)]() mutable -> awaitable<R> { co_return fn(); },
-            use_awaitable);
+        co_return co_await asio::co_spawn(blocking, call(std::move(fn)), use_awaitable);
     }
 
     awaitable<void> listen(tcp::acceptor acceptor) {
@@ -263,7 +266,7 @@ struct server::impl {
         }
         std::optional<http::staff_identity> identity;
         if (staff) {
-            auto who = co_await on_pool([this, plain] { return s.staff.identify(plain, true); });
+            auto who = co_await on_pool([this, &plain] { return s.staff.identify(plain, true); });
             if (!who) {
                 co_await refuse(stream, who.error(), req.version(), false);
                 co_return;
@@ -305,7 +308,7 @@ struct server::impl {
             co_await timer.async_wait(as_tuple);
             if (conn->done()) break;
             bool active = std::chrono::steady_clock::now() - conn->last_frame() < session_check_interval;
-            auto who = co_await on_pool([this, req, active] { return s.staff.identify(req, active); });
+            auto who = co_await on_pool([this, &req, active] { return s.staff.identify(req, active); });
             if (!who) conn->close(4401, "your session has ended; sign in again");
         }
     }
