@@ -37,6 +37,11 @@ void staff_session::on_frame(std::string_view text) {
         return;
     }
     std::string type(frame->at("type").as_string());
+    if (type == "ping") {
+        // Browsers cannot see WebSocket pings; this lets a client notice a dead connection.
+        link_->deliver(R"({"type":"pong"})");
+        return;
+    }
     if (auto r = handle(*frame, type); !r) {
         std::string ref;
         if (auto* id = frame->if_contains("client_id"); id && id->is_string()) {

@@ -79,6 +79,8 @@ export interface QueueEntry {
   waiting_since: string;
   has_intake: boolean;
   lang: Lang | string;
+  /** Sent by the server though PROTOCOL.md does not list it yet. */
+  visitor_connected?: boolean;
 }
 
 export interface Chat {
@@ -109,12 +111,7 @@ export interface OverviewChat {
 }
 
 export type Disposition =
-  | 'information'
-  | 'safety_planning'
-  | 'emotional_support'
-  | 'referral'
-  | 'no_response'
-  | 'other';
+  'information' | 'safety_planning' | 'emotional_support' | 'referral' | 'no_response' | 'other';
 
 /** Frames the staff console sends. */
 export type StaffRequest =
@@ -147,6 +144,8 @@ export type StaffFrame =
   | { type: 'message'; conversation_id: string; message: Message }
   | { type: 'ack'; conversation_id: string; client_id: string; seq: number }
   | { type: 'typing'; conversation_id: string; active: boolean }
+  // Not in PROTOCOL.md yet, but sent by the server when the visitor drops or comes back.
+  | { type: 'visitor'; conversation_id: string; connected: boolean }
   | { type: 'ended'; conversation_id: string; by: Party }
   | { type: 'removed'; conversation_id: string; reason: 'transferred' | 'closed' }
   | { type: 'staff'; staff: StaffMember[] }

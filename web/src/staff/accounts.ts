@@ -35,7 +35,11 @@ export class AccountsPanel {
       ...users.map((user) => {
         let action: HTMLElement | string = '';
         if (!user.disabled && user.id !== this.myId_) {
-          const button = h('button', { type: 'button', class: 'button button-quiet', 'aria-label': `Disable ${user.name}` }, 'Disable');
+          const button = h(
+            'button',
+            { type: 'button', class: 'button button-quiet', 'aria-label': `Disable ${user.name}` },
+            'Disable',
+          );
           button.addEventListener('click', () => void this.disable_(user));
           action = button;
         }
@@ -53,7 +57,8 @@ export class AccountsPanel {
   }
 
   private async add_(): Promise<void> {
-    const field = (name: string) => (this.form_.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
+    const field = (name: string) =>
+      (this.form_.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
     const user = {
       email: field('email').trim(),
       name: field('name').trim(),
@@ -61,18 +66,18 @@ export class AccountsPanel {
       password: field('password'),
     };
     if (!user.email || !user.name) {
-      setLive(this.message_, 'Enter an email address and a display name.');
+      this.report_('Enter an email address and a display name.', false);
       return;
     }
     if (user.password.length < MIN_PASSWORD) {
-      setLive(this.message_, `The password must have at least ${MIN_PASSWORD} characters.`);
+      this.report_(`The password must have at least ${MIN_PASSWORD} characters.`, false);
       (this.form_.elements.namedItem('password') as HTMLInputElement).focus();
       return;
     }
     try {
       const created = await addUser(user);
       this.form_.reset();
-      setLive(this.message_, `Added ${created.name} (${roleLabel(created.role)}).`);
+      this.report_(`Added ${created.name} (${roleLabel(created.role)}).`, true);
       await this.load(this.myId_ ?? 0);
     } catch (error) {
       this.showError_(error);
@@ -80,14 +85,23 @@ export class AccountsPanel {
   }
 
   private async disable_(user: User): Promise<void> {
-    if (!window.confirm(`Disable ${user.name}? They are signed out at once and cannot sign in again.`)) return;
+    if (
+      !window.confirm(`Disable ${user.name}? They are signed out at once and cannot sign in again.`)
+    )
+      return;
     try {
       await disableUser(user.id);
-      setLive(this.message_, `${user.name} is disabled.`);
+      this.report_(`${user.name} is disabled.`, true);
       await this.load(this.myId_ ?? 0);
     } catch (error) {
       this.showError_(error);
     }
+  }
+
+  /** One message line for results and errors; `ok` styles it as a success. */
+  private report_(text: string, ok: boolean): void {
+    this.message_.classList.toggle('form-ok', ok);
+    setLive(this.message_, text);
   }
 
   private showError_(error: unknown): void {
@@ -95,6 +109,6 @@ export class AccountsPanel {
       this.onUnauthenticated_();
       return;
     }
-    setLive(this.message_, error instanceof Error ? error.message : 'Something went wrong.');
+    this.report_(error instanceof Error ? error.message : 'Something went wrong.', false);
   }
 }

@@ -56,7 +56,11 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown):
       body: method === 'POST' ? JSON.stringify(body === undefined ? {} : body) : undefined,
     });
   } catch {
-    throw new ApiError(0, 'network', 'Could not reach the server. Check the connection and try again.');
+    throw new ApiError(
+      0,
+      'network',
+      'Could not reach the server. Check the connection and try again.',
+    );
   }
   if (response.status === 204) return undefined as T;
   let data: unknown = null;

@@ -51,7 +51,9 @@ export class Attention {
 
   private showTitle_(withCount: boolean): void {
     document.title =
-      withCount && this.waiting_ > 0 ? `(${this.waiting_}) Waiting — ${this.baseTitle_}` : this.baseTitle_;
+      withCount && this.waiting_ > 0
+        ? `(${this.waiting_}) Waiting — ${this.baseTitle_}`
+        : this.baseTitle_;
   }
 
   private unlockAudio_(): void {

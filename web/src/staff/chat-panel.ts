@@ -7,8 +7,8 @@ import { randomId } from '../lib/random';
 import { clockTime } from '../lib/time';
 import { Transcript, type MessageLook } from '../lib/transcript';
 import { TypingSignal } from '../lib/typing';
-import { DISPOSITIONS, INTAKE_FIELDS, chatLabel, langLabel } from './labels';
-import { sinceAttrs } from './ticker';
+import { DISPOSITIONS, INTAKE_FIELDS, chatCount, chatLabel, langLabel } from './labels';
+import { sinceTime } from './ticker';
 
 const MAX_LENGTH = 4000;
 
@@ -37,11 +37,11 @@ function systemText(m: Message): string {
 
 const staffLook: MessageLook = {
   render(m: Message): HTMLElement {
-    if (m.from === 'system') return h('li', { class: 'msg msg-system' }, systemText(m));
+    if (m.from === 'system') return h('div', { class: 'msg msg-system' }, systemText(m));
     const ours = m.from === 'advocate';
     const time = clockTime(m.at);
     return h(
-      'li',
+      'div',
       { class: ours ? 'msg msg-own' : 'msg msg-other' },
       h(
         'p',
@@ -73,8 +73,16 @@ export class ChatPanel {
   readonly panel: HTMLElement;
   private readonly transcript_: Transcript;
   private readonly meta_ = h('p', { class: 'chat-meta' });
-  private readonly banner_ = h('p', { class: 'chat-banner', hidden: true }, 'Visitor left — choose a disposition to close.');
-  private readonly typingNote_ = h('p', { class: 'typing', hidden: true }, 'The visitor is typing…');
+  private readonly banner_ = h(
+    'p',
+    { class: 'chat-banner', hidden: true },
+    'Visitor left — choose a disposition to close.',
+  );
+  private readonly typingNote_ = h(
+    'p',
+    { class: 'typing', hidden: true },
+    'The visitor is typing…',
+  );
   private readonly intakeBox_ = h('div', { class: 'intake-answers' });
   private readonly textarea_: HTMLTextAreaElement;
   private readonly composer_: HTMLFormElement;
@@ -97,11 +105,16 @@ export class ChatPanel {
     this.label = chatLabel(this.id);
     const key = this.id.replace(/[^A-Za-z0-9_-]/g, '');
 
-    this.tabButton_ = h('button', { type: 'button', class: 'chat-tab' }, h('span', { class: 'tab-label' }, this.label), this.tabNote_);
+    this.tabButton_ = h(
+      'button',
+      { type: 'button', class: 'chat-tab' },
+      h('span', { class: 'tab-label' }, this.label),
+      this.tabNote_,
+    );
     this.tabButton_.addEventListener('click', () => this.actions_.select(this.id));
     this.tab = h('li', null, this.tabButton_);
 
-    const log = h('ol', {
+    const log = h('div', {
       class: 'messages',
       role: 'log',
       'aria-live': 'polite',
@@ -110,7 +123,12 @@ export class ChatPanel {
     });
     this.transcript_ = new Transcript(log, staffLook);
 
-    this.textarea_ = h('textarea', { id: `reply-${key}`, rows: 3, maxlength: MAX_LENGTH, autocomplete: 'off' });
+    this.textarea_ = h('textarea', {
+      id: `reply-${key}`,
+      rows: 3,
+      maxlength: MAX_LENGTH,
+      autocomplete: 'off',
+    });
     this.composer_ = h(
       'form',
       { class: 'composer' },
@@ -167,7 +185,12 @@ export class ChatPanel {
         'div',
         { class: 'chat-body' },
         h('div', { class: 'chat-main' }, log, this.typingNote_, this.composer_),
-        h('aside', { class: 'chat-intake', 'aria-label': `Intake answers, ${this.label}` }, h('h4', null, 'Intake answers'), this.intakeBox_),
+        h(
+          'aside',
+          { class: 'chat-intake', 'aria-label': `Intake answers, ${this.label}` },
+          h('h4', null, 'Intake answers'),
+          this.intakeBox_,
+        ),
       ),
       h('div', { class: 'chat-actions' }, this.transferForm_, endForm),
     );
@@ -197,11 +220,6 @@ export class ChatPanel {
     if (!this.transcript_.add(message)) return false;
     if (message.from !== 'visitor') return false;
     this.setVisitorTyping(false);
-    if (!this.chat_.visitor_connected) {
-      // A message proves the visitor is back; no frame reports reconnection otherwise.
-      this.chat_.visitor_connected = true;
-      this.renderState_();
-    }
     if (!this.selected_) {
       this.unread_++;
       this.renderTab_();
@@ -233,6 +251,14 @@ export class ChatPanel {
     this.renderTab_();
   }
 
+  /** The visitor's connection dropped or came back. */
+  setVisitorConnected(connected: boolean): void {
+    if (connected === this.chat_.visitor_connected) return;
+    this.chat_.visitor_connected = connected;
+    if (!connected) this.setVisitorTyping(false);
+    this.renderState_();
+  }
+
   /** The chat closed. Ended by the visitor, it still needs our disposition. */
   ended(by: 'visitor' | 'advocate'): void {
     this.chat_.status = 'closed';
@@ -254,7 +280,7 @@ export class ChatPanel {
         h(
           'option',
           { value: member.id },
-          `${member.name} (${member.available ? 'available' : 'away'}, ${member.chats} ${member.chats === 1 ? 'chat' : 'chats'})`,
+          `${member.name} (${member.available ? 'available' : 'away'}, ${chatCount(member.chats)})`,
         ),
       ),
     );
@@ -269,7 +295,8 @@ export class ChatPanel {
       this.tabButton_.setAttribute('aria-current', 'true');
       this.unread_ = 0;
       this.transcript_.scrollToEnd();
-      if (focus) (this.chat_.status === 'active' ? this.textarea_ : this.dispositionSelect_).focus();
+      if (focus)
+        (this.chat_.status === 'active' ? this.textarea_ : this.dispositionSelect_).focus();
     } else {
       this.tabButton_.removeAttribute('aria-current');
     }
@@ -288,7 +315,13 @@ export class ChatPanel {
       if (!text || this.chat_.status !== 'active') return;
       const clientId = randomId('s');
       this.pending_.set(clientId, text);
-      this.transcript_.addPending(clientId, { seq: 0, from: 'advocate', name: this.me_.name, text, at: new Date().toISOString() });
+      this.transcript_.addPending(clientId, {
+        seq: 0,
+        from: 'advocate',
+        name: this.me_.name,
+        text,
+        at: new Date().toISOString(),
+      });
       this.typingSignal_.stop();
       this.actions_.send(this.id, clientId, text);
       this.textarea_.value = '';
@@ -318,7 +351,8 @@ export class ChatPanel {
     }
     setLive(this.endError_, '');
     if (this.chat_.status === 'active' && !this.chat_.needs_disposition) {
-      if (!window.confirm(`End ${this.label}? The visitor will see that the chat has ended.`)) return;
+      if (!window.confirm(`End ${this.label}? The visitor will see that the chat has ended.`))
+        return;
     }
     this.endButton_.disabled = true;
     this.actions_.end(this.id, disposition);
@@ -336,10 +370,14 @@ export class ChatPanel {
     if (lang) rows.push(['Language', lang]);
     for (const [field, label] of INTAKE_FIELDS) {
       const value = intake[field];
-      if (value !== undefined && value !== null && String(value) !== '') rows.push([label, String(value)]);
+      if (value !== undefined && value !== null && String(value) !== '')
+        rows.push([label, String(value)]);
     }
     if (rows.length === 0) {
-      replaceChildren(this.intakeBox_, h('p', { class: 'hint' }, 'The visitor gave no intake answers.'));
+      replaceChildren(
+        this.intakeBox_,
+        h('p', { class: 'hint' }, 'The visitor gave no intake answers.'),
+      );
       return;
     }
     const dl = h('dl');
@@ -353,9 +391,11 @@ export class ChatPanel {
     replaceChildren(
       this.meta_,
       chat.accepted_at ? `Accepted ${clockTime(chat.accepted_at)} · ` : '',
-      'open for ',
-      h('time', sinceAttrs(chat.accepted_at || chat.waiting_since)),
-      open && !chat.visitor_connected ? ' · The visitor’s connection dropped; they may come back.' : '',
+      open ? 'open for ' : 'Ended',
+      open && sinceTime(chat.accepted_at || chat.waiting_since),
+      open && !chat.visitor_connected
+        ? ' · The visitor’s connection dropped; they may come back.'
+        : '',
     );
     this.banner_.hidden = !chat.needs_disposition;
     this.composer_.hidden = !open;

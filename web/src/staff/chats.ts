@@ -14,6 +14,8 @@ export class ChatList {
   private me_: Me | null = null;
   private maxChats_ = 1;
   private staff_: StaffMember[] = [];
+  /** After a `state` frame: chats not yet confirmed as still ours. */
+  private stale_: Set<string> | null = null;
   /** The chat we just accepted: open it and put the cursor in its reply box. */
   private expected_: string | null = null;
 
@@ -28,13 +30,24 @@ export class ChatList {
     this.maxChats_ = maxChats;
   }
 
-  /** A full list from a `state` frame: add, update and drop panels to match. */
+  /**
+   * A `state` frame. The server may list the chats in it or send each as a `chat` frame
+   * right after it, so chats not listed are only dropped at settle().
+   */
   sync(chats: Chat[]): void {
-    const ids = new Set(chats.map((chat) => chat.conversation_id));
-    this.panels_.forEach((_panel, id) => {
-      if (!ids.has(id)) this.drop_(id);
-    });
+    this.stale_ = new Set(this.panels_.keys());
     for (const chat of chats) this.upsert(chat, false);
+    this.render_();
+  }
+
+  /** The first frame after `state` and its `chat` frames: whatever was not re-sent is gone. */
+  settle(): void {
+    if (!this.stale_) return;
+    const stale = this.stale_;
+    this.stale_ = null;
+    if (stale.size === 0) return;
+    stale.forEach((id) => this.drop_(id));
+    if (!this.selected_) this.selectFirst_();
     this.render_();
   }
 
@@ -44,6 +57,11 @@ export class ChatList {
     const existing = this.panels_.get(id);
     if (existing) {
       existing.update(chat);
+      if (this.stale_) {
+        // Re-sent after a reconnect: still ours. Send again what may not have arrived.
+        this.stale_.delete(id);
+        existing.resendPending();
+      }
       this.render_();
       return;
     }
@@ -60,7 +78,8 @@ export class ChatList {
       this.expected_ = null;
       this.select_(id, true);
     } else {
-      if (announce) this.announce_(`${panel.label} was given to you.`);
+      // Chats re-sent after a `state` frame are not news.
+      if (announce && !this.stale_) this.announce_(`${panel.label} was given to you.`);
       if (!this.selected_) this.select_(id, false);
     }
     this.render_();
@@ -93,24 +112,28 @@ export class ChatList {
     this.panels_.get(conversationId)?.setVisitorTyping(active);
   }
 
+  visitorConnected(conversationId: string, connected: boolean): void {
+    this.panels_.get(conversationId)?.setVisitorConnected(connected);
+  }
+
   ended(conversationId: string, by: 'visitor' | 'advocate'): void {
     const panel = this.panels_.get(conversationId);
     if (!panel) return;
     panel.ended(by);
-    if (by === 'visitor') this.announce_(`The visitor left ${panel.label}. Choose a disposition to close it.`);
+    if (by === 'visitor')
+      this.announce_(`The visitor left ${panel.label}. Choose a disposition to close it.`);
     this.render_();
   }
 
   removed(conversationId: string, reason: 'transferred' | 'closed'): void {
     const panel = this.panels_.get(conversationId);
     if (!panel) return;
-    this.announce_(reason === 'transferred' ? `${panel.label} was transferred.` : `${panel.label} is closed.`);
+    this.announce_(
+      reason === 'transferred' ? `${panel.label} was transferred.` : `${panel.label} is closed.`,
+    );
     const wasSelected = this.selected_ === conversationId;
     this.drop_(conversationId);
-    if (wasSelected) {
-      const next = this.panels_.keys().next();
-      if (!next.done) this.select_(next.value, true);
-    }
+    if (wasSelected) this.selectFirst_();
     this.render_();
   }
 
@@ -137,14 +160,6 @@ export class ChatList {
     return this.seatsUsed < this.maxChats_;
   }
 
-  /** After a reconnect: ask for anything missed, and resend unacknowledged replies. */
-  catchUp(history: (conversationId: string, afterSeq: number) => void): void {
-    this.panels_.forEach((panel) => {
-      history(panel.id, panel.lastSeq);
-      panel.resendPending();
-    });
-  }
-
   disconnected(): void {
     this.panels_.forEach((panel) => panel.disconnected());
   }
@@ -152,12 +167,20 @@ export class ChatList {
   clear(): void {
     this.panels_.forEach((_panel, id) => this.drop_(id));
     this.expected_ = null;
+    this.stale_ = null;
     this.render_();
   }
 
   private select_(id: string, focus: boolean): void {
     this.selected_ = id;
-    this.panels_.forEach((panel, panelId) => panel.setSelected(panelId === id, focus && panelId === id));
+    this.panels_.forEach((panel, panelId) =>
+      panel.setSelected(panelId === id, focus && panelId === id),
+    );
+  }
+
+  private selectFirst_(): void {
+    const next = this.panels_.keys().next();
+    if (!next.done) this.select_(next.value, false);
   }
 
   private drop_(id: string): void {

@@ -44,7 +44,9 @@ export class StaffConsole {
   private readonly availableOn_ = byId<HTMLInputElement>('available-on');
   private readonly availableOff_ = byId<HTMLInputElement>('available-off');
   private readonly sound_ = byId<HTMLInputElement>('sound');
-  private readonly views_ = Array.from(document.querySelectorAll<HTMLButtonElement>('.view-button'));
+  private readonly views_ = Array.from(
+    document.querySelectorAll<HTMLButtonElement>('.view-button'),
+  );
 
   private readonly attention_ = new Attention();
   private readonly queue_: QueuePanel;
@@ -68,11 +70,13 @@ export class StaffConsole {
     });
     this.chats_ = new ChatList(
       {
-        send: (id, clientId, text) => this.send_({ type: 'send', conversation_id: id, client_id: clientId, text }),
+        send: (id, clientId, text) =>
+          this.send_({ type: 'send', conversation_id: id, client_id: clientId, text }),
         typing: (id, active) => void this.send_({ type: 'typing', conversation_id: id, active }),
         transfer: (id, to) => void this.send_({ type: 'transfer', conversation_id: id, to }),
         end: (id, disposition) => {
-          if (!this.send_({ type: 'end', conversation_id: id, disposition })) this.chats_.actionFailed();
+          if (!this.send_({ type: 'end', conversation_id: id, disposition }))
+            this.chats_.actionFailed();
         },
       },
       this.queue_.langs,
@@ -81,7 +85,11 @@ export class StaffConsole {
     this.accounts_ = new AccountsPanel(() => this.sessionEnded_());
     this.socket_ = new ReconnectingSocket<StaffFrame, StaffRequest>(
       '/ws/staff',
-      { open: () => this.hello_(), frame: (frame) => this.onFrame_(frame), down: () => this.onDown_() },
+      {
+        open: () => this.hello_(),
+        frame: (frame) => this.onFrame_(frame),
+        down: () => this.onDown_(),
+      },
       () => this.checkSession_(),
     );
     this.wireControls_();
@@ -114,7 +122,9 @@ export class StaffConsole {
   private wireControls_(): void {
     const onAvailability = () => {
       const wanted = this.availableOn_.checked;
-      if (!this.send_({ type: 'availability', available: wanted })) {
+      if (this.send_({ type: 'availability', available: wanted })) {
+        setLive(this.alertLine_, '');
+      } else {
         this.showAvailability_(); // not connected: show what the server last said
         setLive(this.alertLine_, 'Not connected; your status was not changed.');
       }
@@ -176,6 +186,7 @@ export class StaffConsole {
   }
 
   private onFrame_(frame: StaffFrame): void {
+    if (frame.type !== 'state' && frame.type !== 'chat') this.chats_.settle();
     switch (frame.type) {
       case 'state':
         this.onState_(frame);
@@ -196,6 +207,9 @@ export class StaffConsole {
         break;
       case 'typing':
         this.chats_.typing(frame.conversation_id, frame.active);
+        break;
+      case 'visitor':
+        this.chats_.visitorConnected(frame.conversation_id, frame.connected);
         break;
       case 'ended':
         this.chats_.ended(frame.conversation_id, frame.by);
@@ -219,7 +233,7 @@ export class StaffConsole {
 
   private onState_(state: StateFrame): void {
     this.socket_.markHealthy();
-    const reconnect = this.hadState_;
+    const wasAvailable = this.hadState_ && this.available_;
     this.hadState_ = true;
     this.me_ = state.me;
     this.available_ = state.available;
@@ -227,7 +241,12 @@ export class StaffConsole {
     this.showMe_();
     this.showAvailability_();
     this.setConnection_('');
-    setLive(this.alertLine_, '');
+    setLive(
+      this.alertLine_,
+      wasAvailable && !state.available
+        ? 'Your connection dropped, so you were set to Away. Choose Available to take new chats.'
+        : '',
+    );
 
     const mayOverview = state.me.role === 'supervisor' || state.me.role === 'admin';
     byId('view-overview').hidden = !mayOverview;
@@ -237,7 +256,6 @@ export class StaffConsole {
     this.onStaff_(unwrap<StaffMember>(state.staff, 'staff'));
     this.chats_.sync(state.chats || []);
     this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'));
-    if (reconnect) this.chats_.catchUp((id, afterSeq) => this.send_({ type: 'history', conversation_id: id, after_seq: afterSeq }));
     this.updateSeats_();
   }
 
@@ -278,7 +296,8 @@ export class StaffConsole {
   }
 
   private showMe_(): void {
-    if (this.me_) setText(this.meLine_, `Signed in as ${this.me_.name} (${roleLabel(this.me_.role)})`);
+    if (this.me_)
+      setText(this.meLine_, `Signed in as ${this.me_.name} (${roleLabel(this.me_.role)})`);
   }
 
   private showAvailability_(): void {

@@ -38,6 +38,11 @@ export function langLabel(lang: string | undefined): string {
   return lang;
 }
 
+/** "1 chat", "3 chats". */
+export function chatCount(n: number): string {
+  return `${n} ${n === 1 ? 'chat' : 'chats'}`;
+}
+
 export function statusLabel(status: string): string {
   switch (status) {
     case 'waiting':

@@ -19,7 +19,9 @@ async function boot(): Promise<void> {
     } catch (error) {
       // 401: the session was already gone. Anything else: say so, it may still be open.
       if (!(error instanceof ApiError && error.status === 401)) {
-        message = `Signing out on the server failed: ${(error as Error).message} The session ends by itself after 30 minutes without activity.`;
+        message =
+          `Signing out on the server failed: ${(error as Error).message} ` +
+          'The session ends by itself after 30 minutes without activity.';
       }
     }
     staffConsole.stop();

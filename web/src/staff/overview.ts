@@ -4,7 +4,7 @@ import { byId, h, replaceChildren } from '../lib/dom';
 import type { OverviewChat } from '../lib/protocol';
 import { clockTime } from '../lib/time';
 import { chatLabel, statusLabel } from './labels';
-import { sinceAttrs } from './ticker';
+import { sinceTime } from './ticker';
 
 export class OverviewPanel {
   private readonly rows_ = byId('overview-rows');
@@ -23,8 +23,14 @@ export class OverviewPanel {
           h('th', { scope: 'row' }, chatLabel(chat.conversation_id)),
           h('td', null, statusLabel(chat.status)),
           h('td', null, chat.advocate || '—'),
-          h('td', null, chat.status === 'waiting' ? h('time', sinceAttrs(chat.waiting_since)) : '—'),
-          h('td', null, chat.started_at ? h('time', { datetime: chat.started_at }, clockTime(chat.started_at)) : '—'),
+          h('td', null, chat.status === 'waiting' ? sinceTime(chat.waiting_since) : '—'),
+          h(
+            'td',
+            null,
+            chat.started_at
+              ? h('time', { datetime: chat.started_at }, clockTime(chat.started_at))
+              : '—',
+          ),
         ),
       ),
     );

@@ -3,18 +3,24 @@
 import { byId, h } from '../lib/dom';
 import type { QueueEntry } from '../lib/protocol';
 import { chatLabel, langLabel } from './labels';
-import { sinceAttrs } from './ticker';
+import { sinceTime } from './ticker';
 
 interface Row {
   li: HTMLLIElement;
   position: HTMLElement;
+  /** "Disconnected": the visitor's page lost its connection while waiting. */
+  gone: HTMLElement;
   button: HTMLButtonElement;
 }
 
 export class QueuePanel {
   private readonly list_ = byId<HTMLUListElement>('queue-list');
   private readonly summary_ = byId('queue-summary');
-  private readonly full_ = h('li', { class: 'hint queue-full' }, 'You have as many chats as you can take.');
+  private readonly full_ = h(
+    'li',
+    { class: 'hint queue-full' },
+    'You have as many chats as you can take.',
+  );
   // Rows are kept and moved rather than redrawn, so keyboard focus survives updates.
   private readonly rows_ = new Map<string, Row>();
   private entries_: QueueEntry[] = [];
@@ -65,15 +71,21 @@ export class QueuePanel {
   private render_(): void {
     const n = this.entries_.length;
     const summary =
-      n === 0 ? 'Nobody is waiting.' : n === 1 ? '1 person is waiting.' : `${n} people are waiting.`;
+      n === 0
+        ? 'Nobody is waiting.'
+        : n === 1
+          ? '1 person is waiting.'
+          : `${n} people are waiting.`;
     if (this.summary_.textContent !== summary) this.summary_.textContent = summary;
 
     this.entries_.forEach((entry, i) => {
       const row = this.rows_.get(entry.conversation_id) || this.createRow_(entry);
       row.position.textContent = `${i + 1}.`;
+      row.gone.hidden = entry.visitor_connected !== false;
       row.button.disabled = !this.canAccept_ || this.accepting_ !== null;
       row.button.textContent = this.accepting_ === entry.conversation_id ? 'Accepting…' : 'Accept';
-      if (this.list_.children[i] !== row.li) this.list_.insertBefore(row.li, this.list_.children[i] || null);
+      if (this.list_.children[i] !== row.li)
+        this.list_.insertBefore(row.li, this.list_.children[i] || null);
     });
     if (!this.canAccept_ && n > 0) this.list_.appendChild(this.full_);
     else this.full_.remove();
@@ -84,7 +96,12 @@ export class QueuePanel {
     const label = chatLabel(id);
     const lang = langLabel(entry.lang);
     const position = h('span', { class: 'queue-position' });
-    const button = h('button', { type: 'button', class: 'button button-primary', 'aria-label': `Accept ${label}` });
+    const gone = h('span', { class: 'badge badge-warn', hidden: true }, 'Disconnected');
+    const button = h('button', {
+      type: 'button',
+      class: 'button button-primary',
+      'aria-label': `Accept ${label}`,
+    });
     button.addEventListener('click', () => {
       this.accepting_ = id;
       this.render_();
@@ -97,13 +114,14 @@ export class QueuePanel {
         'div',
         { class: 'queue-info' },
         h('span', { class: 'queue-label' }, position, ' ', label),
-        h('span', null, 'waiting ', h('time', { class: 'since', ...sinceAttrs(entry.waiting_since) })),
+        h('span', null, 'waiting ', sinceTime(entry.waiting_since)),
         entry.has_intake && h('span', { class: 'badge' }, 'Intake'),
         lang && h('span', { class: 'badge' }, lang),
+        gone,
       ),
       button,
     );
-    const row = { li, position, button };
+    const row = { li, position, gone, button };
     this.rows_.set(id, row);
     return row;
   }

@@ -47,9 +47,14 @@ export class SignIn {
       this.onSignedIn_(session.user);
     } catch (error) {
       this.password_.value = '';
-      setLive(this.message_, error instanceof ApiError && error.code === 'bad_credentials'
-        ? 'That email address and password do not match an active account.'
-        : error instanceof Error ? error.message : 'Sign-in failed.');
+      setLive(
+        this.message_,
+        error instanceof ApiError && error.code === 'bad_credentials'
+          ? 'That email address and password do not match an active account.'
+          : error instanceof Error
+            ? error.message
+            : 'Sign-in failed.',
+      );
       this.password_.focus();
     } finally {
       this.submit_.disabled = false;

@@ -2,7 +2,7 @@
 
 import { byId, h, replaceChildren } from '../lib/dom';
 import type { StaffMember } from '../lib/protocol';
-import { roleLabel } from './labels';
+import { chatCount, roleLabel } from './labels';
 
 export class TeamPanel {
   private readonly list_ = byId<HTMLUListElement>('team-list');
@@ -18,13 +18,17 @@ export class TeamPanel {
         h(
           'li',
           { class: member.available ? 'member available' : 'member away' },
-          h('span', { class: 'member-name' }, member.id === myId ? `${member.name} (you)` : member.name),
+          h(
+            'span',
+            { class: 'member-name' },
+            member.id === myId ? `${member.name} (you)` : member.name,
+          ),
           ' ',
           h('span', { class: 'hint' }, roleLabel(member.role)),
           h(
             'span',
             { class: 'member-state' },
-            `${member.available ? 'Available' : 'Away'} · ${member.chats} ${member.chats === 1 ? 'chat' : 'chats'}`,
+            `${member.available ? 'Available' : 'Away'} · ${chatCount(member.chats)}`,
           ),
         ),
       ),

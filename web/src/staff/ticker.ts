@@ -1,6 +1,7 @@
 // Waiting times tick once a second. Elements that show one carry `data-since` (an ISO
 // time); a single timer refreshes them all, so panels need not keep timers of their own.
 
+import { h } from '../lib/dom';
 import { elapsed } from '../lib/time';
 
 export function startTicker(root: HTMLElement): () => void {
@@ -17,7 +18,8 @@ export function startTicker(root: HTMLElement): () => void {
   return () => clearInterval(timer);
 }
 
-/** A <time> that the ticker keeps current. */
-export function sinceAttrs(iso: string | null | undefined): Record<string, string> {
-  return iso ? { 'data-since': iso, datetime: iso } : {};
+/** A <time> showing how long ago `iso` was, kept current by the ticker. */
+export function sinceTime(iso: string | null | undefined): HTMLTimeElement {
+  if (!iso) return h('time');
+  return h('time', { class: 'since', 'data-since': iso, datetime: iso }, elapsed(iso));
 }

@@ -158,7 +158,8 @@ export class VisitorChat {
         this.joined_(frame.conversation);
         break;
       case 'queue':
-        if (this.phase_ === 'waiting') this.view_.setStatus(queueText(frame.position, frame.estimated_wait_s));
+        if (this.phase_ === 'waiting')
+          this.view_.setStatus(queueText(frame.position, frame.estimated_wait_s));
         break;
       case 'message':
         this.onMessage_(frame.message);
@@ -169,7 +170,9 @@ export class VisitorChat {
         this.remember_();
         break;
       case 'typing':
-        this.view_.setTyping(frame.active && this.phase_ === 'active' ? this.advocateName_() : null);
+        this.view_.setTyping(
+          frame.active && this.phase_ === 'active' ? this.advocateName_() : null,
+        );
         break;
       case 'ended':
         this.finish_(frame.by);
@@ -215,7 +218,8 @@ export class VisitorChat {
 
   private becomeActive_(): void {
     this.phase_ = 'active';
-    if (!this.endRequested_) this.view_.setStatus(t('chattingWith', { name: this.advocateName_() }));
+    if (!this.endRequested_)
+      this.view_.setStatus(t('chattingWith', { name: this.advocateName_() }));
   }
 
   private advocateName_(): string {
@@ -257,7 +261,7 @@ export class VisitorChat {
       }
       this.pending_.delete(ref);
       this.transcript_.fail(ref);
-      this.view_.setAlert(error.code === 'bad_request' ? t('errorTooLong') : t('errorNotSent'));
+      this.view_.setAlert(t('errorNotSent'));
       return;
     }
     // Dropped typing frames do not matter.
@@ -267,7 +271,8 @@ export class VisitorChat {
 
   private resend_(clientId: string): void {
     const text = this.pending_.get(clientId);
-    if (text !== undefined && this.ready_) this.socket_.send({ type: 'send', client_id: clientId, text });
+    if (text !== undefined && this.ready_)
+      this.socket_.send({ type: 'send', client_id: clientId, text });
   }
 
   private finish_(by: 'visitor' | 'advocate' | null): void {

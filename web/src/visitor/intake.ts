@@ -16,10 +16,18 @@ interface FieldSpec {
 const FIELDS: FieldSpec[] = [
   { name: 'name', label: 'fieldName' },
   { name: 'gender', label: 'fieldGender' },
-  { name: 'age', label: 'fieldAge', attrs: { type: 'number', min: '0', max: '120', step: '1', inputmode: 'numeric' } },
+  {
+    name: 'age',
+    label: 'fieldAge',
+    attrs: { type: 'number', min: '0', max: '120', step: '1', inputmode: 'numeric' },
+  },
   { name: 'city', label: 'fieldCity' },
   { name: 'state', label: 'fieldState' },
-  { name: 'zip', label: 'fieldZip', attrs: { pattern: '[A-Za-z0-9 \\-]{3,10}', title: t('fieldZipHint') } },
+  {
+    name: 'zip',
+    label: 'fieldZip',
+    attrs: { pattern: '[A-Za-z0-9 \\-]{3,10}', title: t('fieldZipHint') },
+  },
   { name: 'heard_about', label: 'fieldHeardAbout' },
 ];
 
@@ -39,7 +47,14 @@ export function intakeDetails(): HTMLDetailsElement {
         h(
           'input',
           Object.assign(
-            { id, name: field.name, type: 'text', maxlength: 100, autocomplete: 'off', spellcheck: 'false' },
+            {
+              id,
+              name: field.name,
+              type: 'text',
+              maxlength: 100,
+              autocomplete: 'off',
+              spellcheck: 'false',
+            },
             field.attrs,
           ),
         ),

@@ -21,11 +21,11 @@ function systemText(m: Message): string {
 }
 
 function render(m: Message): HTMLElement {
-  if (m.from === 'system') return h('li', { class: 'msg msg-system' }, systemText(m));
+  if (m.from === 'system') return h('div', { class: 'msg msg-system' }, systemText(m));
   const own = m.from === 'visitor';
   const time = clockTime(m.at);
   return h(
-    'li',
+    'div',
     { class: own ? 'msg msg-own' : 'msg msg-other' },
     h(
       'p',

@@ -67,7 +67,7 @@ const en = {
   errorUnavailable:
     'We cannot start a chat right now. Please try again in a few minutes, or see the contact page for other ways to reach us.',
   errorTooLong: 'That message is too long. Please split it into shorter messages.',
-  errorNotSent: 'A message could not be sent.',
+  errorNotSent: 'Your message could not be sent. You can copy it and try again.',
   errorInternal: 'Something went wrong on our side. Please try again.',
   errorGeneric: 'Something went wrong. Please try again.',
   errorStorage:

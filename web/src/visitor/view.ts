@@ -18,12 +18,16 @@ export class ChatView {
     'form',
     { class: 'start-form', id: 'start-form', novalidate: true, autocomplete: 'off' },
     intakeDetails(),
-    h('button', { type: 'submit', class: 'button button-primary', id: 'start-chat' }, t('startChat')),
+    h(
+      'button',
+      { type: 'submit', class: 'button button-primary', id: 'start-chat' },
+      t('startChat'),
+    ),
   );
   private readonly noticeHeading_ = h('h2', { tabindex: -1 }, t('noticeTitle'));
   readonly startScreen = h(
     'section',
-    { class: 'chat-start', 'aria-label': t('noticeTitle') },
+    { class: 'chat-start' },
     h(
       'div',
       { class: 'notice' },
@@ -36,7 +40,7 @@ export class ChatView {
     this.startForm,
   );
 
-  readonly log = h('ol', {
+  readonly log = h('div', {
     class: 'messages',
     id: 'chat-log',
     role: 'log',
@@ -90,7 +94,7 @@ export class ChatView {
 
   readonly room = h(
     'section',
-    { class: 'chat-room', hidden: true, 'aria-label': t('logLabel') },
+    { class: 'chat-room', hidden: true },
     this.log,
     this.typing,
     this.composer,
