@@ -23,6 +23,7 @@ namespace {
 
 // The data directory holds the database and the master key: nobody else may read it.
 void prepare_data_dir(const core::config& config) {
+    ::umask(077);
     std::filesystem::create_directories(config.data_dir);
     ::chmod(config.data_dir.c_str(), 0700);
 }
@@ -68,7 +69,7 @@ int serve(const core::config& config) {
     prepare_data_dir(config);
     core::system_clock clock;
     privacy::keyring keys(config.key_path());
-    store::worker store(config.database_path());
+    store::worker store(config.database_path(), config.vault_path());
     ensure_first_admin(store, config, clock);
 
     chat::hub hub(store, keys, clock,
@@ -90,6 +91,7 @@ int serve(const core::config& config) {
 int migrate(const core::config& config) {
     prepare_data_dir(config);
     store::database db(config.database_path());
+    db.attach(config.vault_path(), "vault");
     int ran = store::migrate(db);
     std::cout << "schema version " << store::latest_schema_version() << " (" << ran
               << " migration" << (ran == 1 ? "" : "s") << " applied)\n";
@@ -110,8 +112,8 @@ int user_add(const core::config& config, const std::string& email, const std::st
         return 2;
     }
     prepare_data_dir(config);
-    store::database db(config.database_path());
-    store::migrate(db);
+    auto store_db = store::open_store(config.database_path(), config.vault_path());
+    auto& db = *store_db;
     core::system_clock clock;
     auto added = staff::add_member(db, email, display, *r, staff::hash_password(password), clock.now());
     if (!added) {
@@ -124,8 +126,8 @@ int user_add(const core::config& config, const std::string& email, const std::st
 }
 
 int user_list(const core::config& config) {
-    store::database db(config.database_path());
-    store::migrate(db);
+    auto store_db = store::open_store(config.database_path(), config.vault_path());
+    auto& db = *store_db;
     for (const auto& m : staff::list_members(db)) {
         std::cout << m.id << "\t" << m.email << "\t" << m.name << "\t" << staff::role_name(m.staff_role)
                   << (m.disabled ? "\tdisabled" : "") << "\n";
@@ -134,8 +136,8 @@ int user_list(const core::config& config) {
 }
 
 int user_disable(const core::config& config, const std::string& email) {
-    store::database db(config.database_path());
-    store::migrate(db);
+    auto store_db = store::open_store(config.database_path(), config.vault_path());
+    auto& db = *store_db;
     auto m = staff::find_member_by_email(db, email);
     if (!m) {
         std::cerr << "error: no account with email " << email << "\n";

@@ -22,28 +22,33 @@ void bind_text_or_null(store::statement& s, int index, const std::string& v) {
 }  // namespace
 
 void insert_conversation(store::database& db, const conversation_row& row) {
+    db.prepare("INSERT INTO vault.conversation_keys (conversation_id, sealed_key) VALUES (?, ?)")
+        .bind(1, row.id)
+        .bind_blob(2, row.sealed_key)
+        .run();
     auto s = db.prepare(
-        "INSERT INTO conversations (id, channel, lang, status, resume_token_hash, sealed_key,"
-        " intake, created_at) VALUES (?, 'chat', ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO conversations (id, channel, lang, status, resume_token_hash, intake,"
+        " created_at, policy_version) VALUES (?, 'chat', ?, ?, ?, ?, ?, ?)");
     s.bind(1, row.id).bind(2, row.lang).bind(3, row.status).bind(4, row.resume_token_hash);
-    s.bind_blob(5, row.sealed_key);
     if (row.sealed_intake.empty()) {
-        s.bind_null(6);
+        s.bind_null(5);
     } else {
-        s.bind_blob(6, row.sealed_intake);
+        s.bind_blob(5, row.sealed_intake);
     }
-    s.bind(7, row.created_at).run();
+    s.bind(6, row.created_at).bind(7, row.policy_version).run();
 }
 
 void insert_message(store::database& db, const std::string& conversation_id,
                     const stored_message& m) {
     auto s = db.prepare(
         "INSERT INTO messages (conversation_id, seq, sender, staff_id, client_id, body,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        " created_at, policy_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, conversation_id).bind(2, m.seq).bind(3, m.sender);
     bind_optional(s, 4, m.staff_id);
     bind_text_or_null(s, 5, m.client_id);
-    s.bind_blob(6, m.sealed_body).bind(7, m.created_at).run();
+    s.bind_blob(6, m.sealed_body).bind(7, m.created_at);
+    bind_optional(s, 8, m.policy_version);
+    s.run();
 }
 
 void mark_accepted(store::database& db, const std::string& id, std::int64_t staff_id,
@@ -83,11 +88,13 @@ void set_disposition(store::database& db, const std::string& id, const std::stri
 
 std::vector<conversation_row> load_live_conversations(store::database& db) {
     auto s = db.prepare(
-        "SELECT c.id, c.lang, c.status, coalesce(c.resume_token_hash, ''), c.sealed_key,"
+        "SELECT c.id, c.lang, c.status, coalesce(c.resume_token_hash, ''), k.sealed_key,"
         " coalesce(c.intake, ''), c.created_at, c.accepted_at, c.closed_at,"
         " coalesce(c.closed_by, ''), c.staff_id, coalesce(c.disposition, ''),"
-        " (SELECT coalesce(max(seq), 0) FROM messages m WHERE m.conversation_id = c.id)"
-        " FROM conversations c WHERE c.status != 'closed'"
+        " (SELECT coalesce(max(seq), 0) FROM messages m WHERE m.conversation_id = c.id),"
+        " c.policy_version"
+        " FROM conversations c JOIN vault.conversation_keys k ON k.conversation_id = c.id"
+        " WHERE c.status != 'closed'"
         " OR (c.closed_by = 'visitor' AND c.staff_id IS NOT NULL AND c.disposition IS NULL)"
         " ORDER BY c.created_at, c.id");
     std::vector<conversation_row> out;
@@ -106,6 +113,7 @@ std::vector<conversation_row> load_live_conversations(store::database& db) {
         r.staff_id = s.optional_integer(10);
         r.disposition = s.text(11);
         r.last_seq = s.integer(12);
+        r.policy_version = s.integer(13);
         out.push_back(std::move(r));
     }
     return out;

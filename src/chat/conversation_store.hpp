@@ -16,7 +16,7 @@ struct conversation_row {
     std::string lang;
     std::string status;
     std::string resume_token_hash;
-    std::string sealed_key;
+    std::string sealed_key;  // kept in the key vault, not in the conversations table
     std::string sealed_intake;  // empty: no intake
     std::int64_t created_at = 0;
     std::optional<std::int64_t> accepted_at;
@@ -24,6 +24,7 @@ struct conversation_row {
     std::string closed_by;
     std::optional<std::int64_t> staff_id;
     std::string disposition;
+    std::int64_t policy_version = 1;
     std::int64_t last_seq = 0;
 };
 
@@ -34,6 +35,7 @@ struct stored_message {
     std::string client_id;
     std::string sealed_body;
     std::int64_t created_at = 0;
+    std::optional<std::int64_t> policy_version;  // for what the visitor wrote
 };
 
 void insert_conversation(store::database& db, const conversation_row& row);
@@ -46,7 +48,9 @@ void mark_closed(store::database& db, const std::string& id, const std::string& 
                  std::int64_t at);
 void set_disposition(store::database& db, const std::string& id, const std::string& disposition);
 
-/// Waiting and active conversations, and closed ones still waiting for a disposition.
+/// Waiting and active conversations, and closed ones still waiting for a disposition. A
+/// conversation whose key is missing (a crash between the two files) cannot be read and is
+/// left for the purge.
 std::vector<conversation_row> load_live_conversations(store::database& db);
 /// The client ids already used in a conversation, for idempotent sends after a restart.
 std::vector<stored_message> load_client_ids(store::database& db, const std::string& id);

@@ -269,8 +269,8 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m) {
                        {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
                        {"available", presence.available},
                        {"max_chats", settings_.max_chats_per_staff},
+                       {"now", core::format_utc(clock_.now())},
                        {"queue", queue_entries()},
-                       {"chats", json::array{}},
                        {"staff", staff_list()},
                        {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
     l->deliver(encode(state));
@@ -774,7 +774,8 @@ void hub::to_staff(std::int64_t staff_id, const std::string& frame) const {
 }
 
 void hub::broadcast_queue() {
-    auto staff_frame = encode({{"type", "queue"}, {"entries", queue_entries()}});
+    auto staff_frame = encode(
+        {{"type", "queue"}, {"now", core::format_utc(clock_.now())}, {"entries", queue_entries()}});
     for (const auto& [l, s] : staff_links_) {
         if (auto x = s.l.lock()) x->deliver(staff_frame);
     }

@@ -84,6 +84,8 @@ std::vector<key_spec> key_specs() {
         {"chat.new_per_network_per_hour",
          integer(&config::chat_new_per_network_per_hour, "chat.new_per_network_per_hour", 1,
                  100000)},
+        {"retention.hours", integer(&config::retention_hours, "retention.hours", 0, 24 * 3650)},
+        {"key_file", path(&config::key_file)},
         {"admin.email", text(&config::admin_email)},
         {"admin.password",
          [](config& c, const std::string& v) { c.admin_password = v; }},

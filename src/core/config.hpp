@@ -33,8 +33,14 @@ struct config {
     std::string admin_email = "admin@localhost";
     std::optional<std::string> admin_password;  // first start only; never stored in clear
 
+    int retention_hours = 72;  // initial value; admins change it in the console
+    std::filesystem::path key_file;  // master key; empty: data_dir/master.key
+
     std::filesystem::path database_path() const { return data_dir / "safeconnect.db"; }
-    std::filesystem::path key_path() const { return data_dir / "master.key"; }
+    std::filesystem::path vault_path() const { return data_dir / "keys.db"; }
+    std::filesystem::path key_path() const {
+        return key_file.empty() ? data_dir / "master.key" : key_file;
+    }
 };
 
 /// Thrown for a config file or variable that cannot be used; the message says what and where.

@@ -105,6 +105,11 @@ database::database(const std::filesystem::path& path) {
 
 database::~database() { sqlite3_close_v2(db_); }
 
+void database::attach(const std::filesystem::path& path, const std::string& schema) {
+    prepare("ATTACH DATABASE ? AS " + schema).bind(1, path.string()).run();
+    exec("PRAGMA " + schema + ".journal_mode=WAL; PRAGMA " + schema + ".secure_delete=ON;");
+}
+
 void database::exec(std::string_view sql) {
     std::string owned(sql);
     char* err = nullptr;

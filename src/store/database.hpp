@@ -61,6 +61,9 @@ public:
     database& operator=(const database&) = delete;
     ~database();
 
+    /// Attaches another database file as `schema`, with the same pragmas.
+    void attach(const std::filesystem::path& path, const std::string& schema);
+
     statement prepare(std::string_view sql) { return statement(db_, sql); }
     /// Runs one or more statements without parameters.
     void exec(std::string_view sql);

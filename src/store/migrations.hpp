@@ -3,10 +3,17 @@
 
 #include "store/database.hpp"
 
+#include <memory>
+
 namespace sc::store {
 
-/// Brings the schema up to date; returns how many migrations ran. Each runs in its own
-/// transaction and bumps PRAGMA user_version, so an interrupted run resumes cleanly.
+/// Opens the main database with the key vault attached as schema `vault` (see
+/// docs/decisions/0001) and brings both schemas up to date.
+std::unique_ptr<database> open_store(const std::filesystem::path& main,
+                                     const std::filesystem::path& vault);
+
+/// Brings both schemas up to date; returns how many migrations ran. Each runs in its own
+/// transaction and bumps that schema's user_version, so an interrupted run resumes cleanly.
 int migrate(database& db);
 
 /// The newest schema version this build knows.

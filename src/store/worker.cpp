@@ -7,8 +7,8 @@
 
 namespace sc::store {
 
-worker::worker(const std::filesystem::path& path) : db_(std::make_unique<database>(path)) {
-    migrate(*db_);
+worker::worker(const std::filesystem::path& path, const std::filesystem::path& vault_path)
+    : db_(open_store(path, vault_path)) {
     thread_ = std::thread([this] { run(); });
 }
 
@@ -24,55 +24,90 @@ void worker::stop() {
 }
 
 void worker::submit(work_fn work, done_fn done) {
+    enqueue({std::move(work), std::move(done), false});
+}
+
+void worker::submit_maintenance(work_fn work, done_fn done) {
+    enqueue({std::move(work), std::move(done), true});
+}
+
+void worker::enqueue(job j) {
     {
         std::lock_guard lock(mutex_);
         if (stopping_ && !thread_.joinable()) {
-            if (done) done(core::fail(core::errc::unavailable, "the store has stopped"));
+            if (j.done) j.done(core::fail(core::errc::unavailable, "the store has stopped"));
             return;
         }
-        jobs_.push_back({std::move(work), std::move(done)});
+        jobs_.push_back(std::move(j));
     }
     ready_.notify_one();
 }
 
 void worker::run() {
     for (;;) {
-        std::deque<job> batch;
+        std::deque<job> pending;
         {
             std::unique_lock lock(mutex_);
             ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
             if (jobs_.empty()) return;
-            batch.swap(jobs_);
+            pending.swap(jobs_);
         }
-        std::vector<core::result<>> outcomes;
-        outcomes.reserve(batch.size());
-        bool committed = false;
-        try {
-            transaction tx(*db_);
-            for (auto& j : batch) {
-                db_->exec("SAVEPOINT job");
-                try {
-                    j.work(*db_);
-                    db_->exec("RELEASE job");
-                    outcomes.emplace_back();
-                } catch (const std::exception& e) {
-                    db_->exec("ROLLBACK TO job; RELEASE job");
-                    spdlog::error("event=store_job_failed detail=\"{}\"", e.what());
-                    outcomes.emplace_back(core::fail(core::errc::internal, "storage failed"));
-                }
+        // Ordinary jobs commit together; a maintenance job runs alone between batches.
+        std::deque<job> batch;
+        for (auto& j : pending) {
+            if (!j.maintenance) {
+                batch.push_back(std::move(j));
+                continue;
             }
-            tx.commit();
-            committed = true;
-        } catch (const std::exception& e) {
-            spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
+            run_batch(batch);
+            run_maintenance(j);
         }
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            if (!batch[i].done) continue;
-            batch[i].done(committed ? outcomes[i]
-                                    : core::result<>(core::fail(core::errc::internal,
-                                                                "storage failed")));
-        }
+        run_batch(batch);
     }
+}
+
+void worker::run_maintenance(job& j) {
+    core::result<> outcome;
+    try {
+        j.work(*db_);
+    } catch (const std::exception& e) {
+        spdlog::error("event=store_maintenance_failed detail=\"{}\"", e.what());
+        outcome = core::fail(core::errc::internal, "storage failed");
+    }
+    if (j.done) j.done(outcome);
+}
+
+void worker::run_batch(std::deque<job>& batch) {
+    if (batch.empty()) return;
+    std::vector<core::result<>> outcomes;
+    outcomes.reserve(batch.size());
+    bool committed = false;
+    try {
+        transaction tx(*db_);
+        for (auto& j : batch) {
+            db_->exec("SAVEPOINT job");
+            try {
+                j.work(*db_);
+                db_->exec("RELEASE job");
+                outcomes.emplace_back();
+            } catch (const std::exception& e) {
+                db_->exec("ROLLBACK TO job; RELEASE job");
+                spdlog::error("event=store_job_failed detail=\"{}\"", e.what());
+                outcomes.emplace_back(core::fail(core::errc::internal, "storage failed"));
+            }
+        }
+        tx.commit();
+        committed = true;
+    } catch (const std::exception& e) {
+        spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (!batch[i].done) continue;
+        batch[i].done(committed ? outcomes[i]
+                                : core::result<>(core::fail(core::errc::internal,
+                                                            "storage failed")));
+    }
+    batch.clear();
 }
 
 }  // namespace sc::store

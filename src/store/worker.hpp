@@ -23,8 +23,9 @@ public:
     using work_fn = std::function<void(database&)>;
     using done_fn = std::function<void(core::result<>)>;
 
-    /// Opens the database at `path`, migrates it and starts the thread.
-    explicit worker(const std::filesystem::path& path);
+    /// Opens the database at `path` with the key vault at `vault_path` attached, migrates
+    /// both and starts the thread.
+    worker(const std::filesystem::path& path, const std::filesystem::path& vault_path);
     worker(const worker&) = delete;
     worker& operator=(const worker&) = delete;
     /// Finishes every queued job, then stops.
@@ -34,6 +35,8 @@ public:
 
     /// Queues `work`; `done` runs on the worker thread once the work is committed (or failed).
     void submit(work_fn work, done_fn done = {});
+    /// Queues work that must run outside any transaction (checkpoints, VACUUM), alone.
+    void submit_maintenance(work_fn work, done_fn done = {});
 
     /// Runs `fn` on the worker and blocks the calling thread for its committed result.
     /// For blocking callers (HTTP handlers on the blocking pool, start-up, tests).
@@ -67,7 +70,11 @@ private:
     struct job {
         work_fn work;
         done_fn done;
+        bool maintenance = false;
     };
+    void enqueue(job j);
+    void run_batch(std::deque<job>& batch);
+    void run_maintenance(job& j);
     void run();
 
     std::unique_ptr<database> db_;
