@@ -1,0 +1,130 @@
+// The operator's command line: help, migrate, user add/list/disable, and a
+// config file that cannot be parsed.
+
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  STAFF_PASSWORD, addStaff, makeTempDir, removeDir, runCli, startServer, tryLogin,
+} from './harness.mjs';
+
+const out = (r) => `exit ${r.code} signal ${r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+
+describe('command line', () => {
+  const dirs = [];
+  let server;
+
+  async function freshDir() {
+    const d = await makeTempDir('safeconnect-cli-');
+    dirs.push(d);
+    return d;
+  }
+
+  after(async () => {
+    await server?.cleanup();
+    for (const d of dirs) await removeDir(d);
+  });
+
+  it('--help exits 0 and lists the commands', async () => {
+    const r = await runCli(['--help']);
+    assert.equal(r.code, 0, out(r));
+    const text = r.stdout + r.stderr;
+    for (const cmd of ['serve', 'migrate', 'user']) assert.match(text, new RegExp(`\\b${cmd}\\b`), `help mentions ${cmd}`);
+    const u = await runCli(['user', '--help']);
+    assert.equal(u.code, 0, out(u));
+    for (const cmd of ['add', 'list', 'disable']) assert.match(u.stdout + u.stderr, new RegExp(`\\b${cmd}\\b`));
+  });
+
+  it('an unknown command exits non-zero', async () => {
+    const r = await runCli(['frobnicate']);
+    assert.notEqual(r.code, 0, out(r));
+    assert.ok(r.stderr.length > 0, 'says why on stderr');
+  });
+
+  it('migrate on a fresh data dir exits 0, and again (idempotent)', async () => {
+    const dir = await freshDir();
+    const r1 = await runCli(['migrate'], { dataDir: dir });
+    assert.equal(r1.code, 0, out(r1));
+    const r2 = await runCli(['migrate'], { dataDir: dir });
+    assert.equal(r2.code, 0, out(r2));
+  });
+
+  it('user add, list and disable', async () => {
+    const dir = await freshDir();
+    assert.equal((await runCli(['migrate'], { dataDir: dir })).code, 0);
+
+    await addStaff(dir, { email: 'ana@test.invalid', name: 'Ana Advocate', role: 'coordinator' });
+    await addStaff(dir, { email: 'sue@test.invalid', name: 'Sue', role: 'supervisor' });
+
+    const list = await runCli(['user', 'list'], { dataDir: dir });
+    assert.equal(list.code, 0, out(list));
+    const anaLine = list.stdout.split('\n').find((l) => l.includes('ana@test.invalid'));
+    assert.ok(anaLine, `list shows ana: ${list.stdout}`);
+    assert.match(anaLine, /coordinator/);
+    const sueLine = list.stdout.split('\n').find((l) => l.includes('sue@test.invalid'));
+    assert.match(sueLine ?? '', /supervisor/);
+    assert.ok(!list.stdout.includes(STAFF_PASSWORD), 'never prints a password');
+    assert.ok(!/\$argon2/.test(list.stdout), 'never prints a password hash');
+
+    const dup = await runCli(['user', 'add', 'ana@test.invalid', '--role', 'coordinator', '--name', 'Again', '--password-stdin'],
+      { dataDir: dir, input: `${STAFF_PASSWORD}\n` });
+    assert.notEqual(dup.code, 0, `a duplicate email is refused: ${out(dup)}`);
+
+    const badRole = await runCli(['user', 'add', 'x@test.invalid', '--role', 'root', '--name', 'X', '--password-stdin'],
+      { dataDir: dir, input: `${STAFF_PASSWORD}\n` });
+    assert.notEqual(badRole.code, 0, `a bad role is refused: ${out(badRole)}`);
+
+    const weak = await runCli(['user', 'add', 'w@test.invalid', '--role', 'coordinator', '--name', 'W', '--password-stdin'],
+      { dataDir: dir, input: 'short\n' });
+    assert.notEqual(weak.code, 0, `a weak password is refused: ${out(weak)}`);
+
+    const listed = (await runCli(['user', 'list'], { dataDir: dir })).stdout;
+    assert.ok(!listed.includes('x@test.invalid') && !listed.includes('w@test.invalid'), 'refused users were not added');
+
+    const dis = await runCli(['user', 'disable', 'ana@test.invalid'], { dataDir: dir });
+    assert.equal(dis.code, 0, out(dis));
+    const after = await runCli(['user', 'list'], { dataDir: dir });
+    const anaAfter = after.stdout.split('\n').find((l) => l.includes('ana@test.invalid'));
+    assert.match(anaAfter ?? '', /disabled/i, `list shows ana disabled: ${after.stdout}`);
+    const sueAfter = after.stdout.split('\n').find((l) => l.includes('sue@test.invalid'));
+    assert.doesNotMatch(sueAfter ?? '', /disabled/i);
+
+    const unknown = await runCli(['user', 'disable', 'nobody@test.invalid'], { dataDir: dir });
+    assert.notEqual(unknown.code, 0, `disabling an unknown user fails: ${out(unknown)}`);
+  });
+
+  it('works while the server runs: a user added is one who can sign in, a disabled one cannot', async () => {
+    server = await startServer();
+    await addStaff(server.dataDir, { email: 'live@test.invalid', name: 'Live' });
+    const ok = await tryLogin(server, 'live@test.invalid', STAFF_PASSWORD);
+    assert.equal(ok.status, 200, ok.response.text);
+
+    const dis = await runCli(['user', 'disable', 'live@test.invalid'], { dataDir: server.dataDir });
+    assert.equal(dis.code, 0, out(dis));
+    const refused = await tryLogin(server, 'live@test.invalid', STAFF_PASSWORD);
+    assert.notEqual(refused.status, 200);
+    assert.equal(refused.cookie, null);
+  });
+
+  it('a malformed config file exits non-zero and names the problem', async () => {
+    const dir = await freshDir();
+    const cfg = path.join(dir, 'broken-config.toml');
+    await writeFile(cfg, '[server]\nlisten = "127.0.0.1:0\nretention_days = \n');
+    for (const args of [['--config', cfg, 'migrate'], ['--config', cfg, 'serve']]) {
+      const r = await runCli(args, { dataDir: dir, timeoutMs: 20_000 });
+      assert.notEqual(r.code, 0, `${args.join(' ')}: ${out(r)}`);
+      assert.equal(r.signal, null, 'exits, does not crash');
+      const text = r.stderr + r.stdout;
+      assert.match(text, /broken-config\.toml/, `names the file: ${text}`);
+      assert.match(text, /line\s*\d+|:\d+:\d+/i, `says where: ${text}`);
+    }
+  });
+
+  it('a config file that does not exist exits non-zero', async () => {
+    const dir = await freshDir();
+    const r = await runCli(['--config', path.join(dir, 'missing.toml'), 'migrate'], { dataDir: dir });
+    assert.notEqual(r.code, 0, out(r));
+    assert.match(r.stderr + r.stdout, /missing\.toml/);
+  });
+});
