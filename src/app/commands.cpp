@@ -1,5 +1,6 @@
 #include "app/commands.hpp"
 
+#include "app/maintenance.hpp"
 #include "chat/hub.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
@@ -9,7 +10,12 @@
 #include "http/staff_api.hpp"
 #include "net/server.hpp"
 #include "privacy/keyring.hpp"
+#include "privacy/audit.hpp"
 #include "privacy/network_key.hpp"
+#include "privacy/policy.hpp"
+#include "privacy/purge.hpp"
+#include "privacy/retention.hpp"
+#include "privacy/traffic.hpp"
 #include "staff/accounts.hpp"
 #include "store/migrations.hpp"
 #include "store/worker.hpp"
@@ -72,16 +78,29 @@ int serve(const core::config& config) {
     store::worker store(config.database_path(), config.vault_path());
     ensure_first_admin(store, config, clock);
 
-    chat::hub hub(store, keys, clock,
+    http::asset_catalog assets;
+    privacy::policy_registry policy;
+    auto now = clock.now();
+    store.call([&](store::database& db) {
+        policy.load(db, http::initial_privacy_policy(assets, config), now);
+    });
+    privacy::retention_setting retention(store.call([&](store::database& db) {
+        return privacy::retention_hours(db, config.retention_hours);
+    }));
+
+    chat::hub hub(store, keys, policy, clock,
                   {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour});
     hub.load();
-    http::asset_catalog assets;
-    http::pages site(assets, config);
-    http::staff_api api(store, keys, clock, hub);
-    http::router router(config, assets, site, api, store);
+    http::pages site(assets, config, policy, retention);
+    http::privacy_api privacy_routes(store, keys, policy, retention, clock, hub);
+    http::staff_api api(store, keys, clock, hub, privacy_routes);
+    privacy::traffic_counter traffic(clock);
+    http::router router(config, clock, assets, site, api, store, traffic);
     privacy::network_salt salt;
-    net::server server({config, clock, router, api, hub, salt});
+    maintenance jobs(store, keys, hub, traffic, retention, clock);
+    net::server server({config, clock, router, api, hub, salt, [&jobs] { jobs.every_minute(); }});
     server.run();
+    store.call([&](store::database& db) { traffic.flush(db); });
     // Every queued write commits before the hub it reports to goes away.
     store.stop();
     spdlog::info("event=stopped");
@@ -122,6 +141,66 @@ int user_add(const core::config& config, const std::string& email, const std::st
     }
     std::cout << "added " << staff::role_name(*r) << " " << added->email << " (id " << added->id
               << ")\n";
+    return 0;
+}
+
+int purge(const core::config& config) {
+    privacy::keyring keys(config.key_path());
+    auto store_db = store::open_store(config.database_path(), config.vault_path());
+    auto& db = *store_db;
+    core::system_clock clock;
+    auto now = clock.now();
+    int hours = privacy::retention_hours(db, config.retention_hours);
+    int total = 0;
+    int evaluations = 0;
+    for (;;) {
+        store::transaction tx(db);
+        auto batch = privacy::purge_expired(db, keys, now, std::chrono::hours(hours), 100);
+        int repaired = privacy::purge_keyless_conversations(db);
+        if (!batch.purged.empty()) {
+            privacy::audit(db, now, std::nullopt, "retention_purge",
+                           std::to_string(batch.purged.size()) + " conversations (command line)");
+        }
+        tx.commit();
+        total += static_cast<int>(batch.purged.size()) + repaired;
+        evaluations += batch.evaluations_written;
+        if (!batch.purged.empty()) {
+            std::cout << "purged " << total << " conversations so far\n" << std::flush;
+        }
+        if (batch.purged.empty()) break;
+    }
+    privacy::truncate_write_ahead_logs(db);
+    std::cout << "purge done: " << total << " conversations erased, " << evaluations
+              << " evaluation records written (retention " << hours << " hours)\n";
+    return 0;
+}
+
+int backup(const core::config& config, const std::string& path) {
+    if (std::filesystem::exists(path)) {
+        std::cerr << "error: " << path << " exists; choose a new file name\n";
+        return 1;
+    }
+    ::umask(077);
+    auto source = store::open_store(config.database_path(), config.vault_path());
+    store::database target(path);
+    auto* b = sqlite3_backup_init(target.handle(), "main", source->handle(), "main");
+    if (b == nullptr) {
+        std::cerr << "error: backup failed: " << sqlite3_errmsg(target.handle()) << "\n";
+        return 1;
+    }
+    // Copies in steps so a running server is never blocked for long.
+    int rc;
+    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED) {
+        if (rc != SQLITE_OK) sqlite3_sleep(20);
+    }
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        std::cerr << "error: backup failed: " << sqlite3_errstr(rc) << "\n";
+        return 1;
+    }
+    std::cout << "backup written to " << path
+              << " (conversation keys are not in it: see docs/OPERATIONS.md)\n";
     return 0;
 }
 

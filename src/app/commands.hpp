@@ -14,5 +14,7 @@ int user_add(const core::config& config, const std::string& email, const std::st
              const std::string& role);
 int user_list(const core::config& config);
 int user_disable(const core::config& config, const std::string& email);
+int purge(const core::config& config);
+int backup(const core::config& config, const std::string& path);
 
 }  // namespace sc::app

@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
 
     auto* serve = app.add_subcommand("serve", "Run the server");
     auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
+    auto* purge = app.add_subcommand(
+        "purge", "Erase closed conversations past the retention period now, and report counts");
+    std::string backup_path;
+    auto* backup = app.add_subcommand(
+        "backup", "Copy the database consistently, even while the server runs");
+    backup->add_option("path", backup_path, "New file to write")->required();
     auto* user = app.add_subcommand("user", "Manage staff accounts");
     user->require_subcommand(1);
     std::string email, name, role;
@@ -45,6 +51,8 @@ int main(int argc, char** argv) {
     try {
         if (*serve) return sc::app::serve(config);
         if (*migrate) return sc::app::migrate(config);
+        if (*purge) return sc::app::purge(config);
+        if (*backup) return sc::app::backup(config, backup_path);
         if (user->got_subcommand("add")) return sc::app::user_add(config, email, name, role);
         if (user->got_subcommand("list")) return sc::app::user_list(config);
         if (*disable) return sc::app::user_disable(config, email);

@@ -86,6 +86,18 @@ void set_disposition(store::database& db, const std::string& id, const std::stri
         .run();
 }
 
+void mark_evaluated(store::database& db, const std::string& id) {
+    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ?").bind(1, id).run();
+}
+
+void close_unreadable_conversations(store::database& db, std::int64_t now) {
+    db.prepare("UPDATE conversations SET status = 'closed', closed_at = ?, resume_token_hash = NULL"
+               " WHERE status != 'closed' AND id NOT IN"
+               " (SELECT conversation_id FROM vault.conversation_keys)")
+        .bind(1, now)
+        .run();
+}
+
 std::vector<conversation_row> load_live_conversations(store::database& db) {
     auto s = db.prepare(
         "SELECT c.id, c.lang, c.status, coalesce(c.resume_token_hash, ''), k.sealed_key,"

@@ -47,6 +47,10 @@ void mark_transferred(store::database& db, const std::string& id, std::int64_t s
 void mark_closed(store::database& db, const std::string& id, const std::string& by,
                  std::int64_t at);
 void set_disposition(store::database& db, const std::string& id, const std::string& disposition);
+void mark_evaluated(store::database& db, const std::string& id);
+/// Closes live conversations whose key is missing (a crash between the two files): nobody
+/// can read them, so they go to the purge.
+void close_unreadable_conversations(store::database& db, std::int64_t now);
 
 /// Waiting and active conversations, and closed ones still waiting for a disposition. A
 /// conversation whose key is missing (a crash between the two files) cannot be read and is

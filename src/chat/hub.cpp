@@ -4,6 +4,8 @@
 #include "chat/frames.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "privacy/audit.hpp"
+#include "privacy/evaluation.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -48,12 +50,16 @@ bool valid_disposition(std::string_view code) {
     return std::find(dispositions.begin(), dispositions.end(), code) != dispositions.end();
 }
 
-hub::hub(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-         hub_settings settings)
-    : store_(store), keys_(keys), clock_(clock), settings_(settings) {}
+hub::hub(store::worker& store, const privacy::keyring& keys,
+         const privacy::policy_registry& policy, const core::clock& clock, hub_settings settings)
+    : store_(store), keys_(keys), policy_(policy), clock_(clock), settings_(settings) {}
 
 void hub::load() {
-    auto rows = store_.call([](store::database& db) { return load_live_conversations(db); });
+    auto now = core::unix_seconds(clock_.now());
+    auto rows = store_.call([now](store::database& db) {
+        close_unreadable_conversations(db, now);
+        return load_live_conversations(db);
+    });
     auto members = store_.call([](store::database& db) { return staff::list_members(db); });
     std::lock_guard lock(mutex_);
     for (const auto& m : members) staff_names_[m.id] = m.name;
@@ -68,12 +74,14 @@ void hub::load() {
         c.key = keys_.unseal(r.sealed_key, r.id);
         c.created_at = core::from_unix_seconds(r.created_at);
         if (r.accepted_at) c.accepted_at = core::from_unix_seconds(*r.accepted_at);
+        if (r.closed_at) c.closed_at = core::from_unix_seconds(*r.closed_at);
         c.staff_id = r.staff_id;
         if (!r.sealed_intake.empty()) {
             c.intake = json::parse(privacy::decrypt(c.key, r.sealed_intake, intake_context(r.id)))
                            .as_object();
         }
         c.last_seq = r.last_seq;
+        c.policy_version = r.policy_version;
         c.needs_disposition = c.state == status::closed;
         auto ids = store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
         for (const auto& m : ids) {
@@ -106,6 +114,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     c.lang = std::move(lang);
     c.created_at = clock_.now();
     c.intake = std::move(intake);
+    c.policy_version = policy_.in_force(c.created_at);
     c.visitor = l;
     c.visitor_key = l.get();
 
@@ -119,6 +128,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
         row.sealed_intake = privacy::encrypt(c.key, json::serialize(c.intake), intake_context(c.id));
     }
     row.created_at = core::unix_seconds(c.created_at);
+    row.policy_version = c.policy_version;
 
     std::string id = c.id;
     visitor_links_[l.get()] = id;
@@ -276,7 +286,7 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m) {
     l->deliver(encode(state));
     for (const auto& [id, c] : conversations_) {
         if (c.staff_id == m.id && (c.state == status::active || c.needs_disposition)) {
-            send_chat(id, me, 0);
+            send_chat(id, m.id, me, 0);
         }
     }
     spdlog::info("event=staff_console_opened staff_id={}", m.id);
@@ -317,7 +327,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
         std::chrono::duration_cast<std::chrono::seconds>(now - c->created_at).count());
     if (recent_waits_s_.size() > wait_samples) recent_waits_s_.pop_front();
 
-    send_chat(conversation_id, online_[s->staff_id].links, 0);
+    send_chat(conversation_id, s->staff_id, online_[s->staff_id].links, 0);
     std::int64_t staff_id = s->staff_id;
     auto at = core::unix_seconds(now);
     append(*c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
@@ -389,7 +399,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
         }
     }
     c->staff_id = to;
-    send_chat(conversation_id, target->second.links, 0);
+    send_chat(conversation_id, to, target->second.links, 0);
     append(*c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}}, "system",
            std::nullopt, "",
            [conversation_id, to](store::database& db) { mark_transferred(db, conversation_id, to); },
@@ -418,7 +428,12 @@ core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
     // The visitor already left: record the disposition and let the chat go.
     c->needs_disposition = false;
     std::string id = conversation_id;
-    store_.submit([id, disposition](store::database& db) { set_disposition(db, id, disposition); },
+    auto evaluation = record_evaluation(*c, disposition);
+    store_.submit(
+        [id, disposition, evaluation](store::database& db) {
+            set_disposition(db, id, disposition);
+            evaluation(db);
+        },
                   [this, id](core::result<> r) {
                       std::lock_guard inner(mutex_);
                       auto* conv = find(id);
@@ -441,7 +456,7 @@ core::result<> hub::staff_history(const link* l, const std::string& conversation
     std::lock_guard lock(mutex_);
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
-    send_chat(conversation_id, {l}, after_seq);
+    send_chat(conversation_id, staff_of(l)->staff_id, {l}, after_seq);
     return {};
 }
 
@@ -470,6 +485,16 @@ void hub::disconnect_staff(std::int64_t staff_id) {
         if (auto it = staff_links_.find(l); it != staff_links_.end()) {
             if (auto x = it->second.l.lock()) x->close(4401, "signed out");
         }
+    }
+}
+
+void hub::forget_purged(const std::vector<std::string>& conversation_ids) {
+    std::lock_guard lock(mutex_);
+    for (const auto& id : conversation_ids) {
+        auto* c = find(id);
+        if (c == nullptr) continue;
+        to_owner(*c, encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "purged"}}));
+        forget(id);
     }
 }
 
@@ -541,6 +566,7 @@ void hub::append(conversation& c, json::object body, const std::string& sender,
     row.client_id = client_id;
     row.sealed_body = privacy::encrypt(c.key, json::serialize(body), message_context(c.id, p.seq));
     row.created_at = core::unix_seconds(now);
+    if (sender == "visitor") row.policy_version = policy_.in_force(now);
     store_.submit(
         [id = c.id, row = std::move(row), also = std::move(also)](store::database& db) {
             if (also) also(db);
@@ -597,8 +623,8 @@ void hub::on_stored(const pending_message& p) {
     }
 }
 
-void hub::send_chat(const std::string& conversation_id, std::set<const link*> to,
-                    std::int64_t after_seq) {
+void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
+                    std::set<const link*> to, std::int64_t after_seq) {
     auto* c = find(conversation_id);
     if (c == nullptr) return;
     std::int64_t through = c->last_seq;
@@ -608,9 +634,11 @@ void hub::send_chat(const std::string& conversation_id, std::set<const link*> to
         }
     }
     auto messages = std::make_shared<std::vector<stored_message>>();
+    auto now = clock_.now();
     store_.submit(
-        [messages, conversation_id, after_seq, through](store::database& db) {
+        [messages, conversation_id, after_seq, through, staff_id, now](store::database& db) {
             *messages = load_messages(db, conversation_id, after_seq, through);
+            privacy::audit(db, now, staff_id, "transcript_opened", conversation_id);
         },
         [this, messages, conversation_id, to](core::result<> r) {
             std::lock_guard lock(mutex_);
@@ -640,6 +668,7 @@ void hub::close_conversation(conversation& c, const std::string& by,
                              const std::string& disposition) {
     bool was_waiting = c.state == status::waiting;
     c.state = status::closed;
+    c.closed_at = clock_.now();
     c.needs_disposition = by == "visitor" && c.staff_id.has_value();
     by_token_.erase(c.token_hash);
     if (was_waiting) {
@@ -647,10 +676,15 @@ void hub::close_conversation(conversation& c, const std::string& by,
     }
     std::string id = c.id;
     auto at = core::unix_seconds(clock_.now());
+    extra_work evaluation;
+    if (!c.needs_disposition) {
+        evaluation = record_evaluation(c, was_waiting ? "left_queue" : disposition);
+    }
     append(c, {{"from", "system"}, {"event", "ended"}, {"by", by}}, "system", std::nullopt, "",
-           [id, by, at, disposition](store::database& db) {
+           [id, by, at, disposition, evaluation](store::database& db) {
                mark_closed(db, id, by, at);
                if (!disposition.empty()) set_disposition(db, id, disposition);
+               if (evaluation) evaluation(db);
            },
            [this, id, by]() {
                auto* conv = find(id);
@@ -667,6 +701,23 @@ void hub::close_conversation(conversation& c, const std::string& by,
            });
     spdlog::info("event=chat_closed by={}", by);
     if (was_waiting) broadcast_queue();
+}
+
+hub::extra_work hub::record_evaluation(const conversation& c,
+                                       const std::string& disposition) const {
+    privacy::conversation_facts facts;
+    facts.lang = c.lang;
+    facts.created_at = c.created_at;
+    facts.accepted_at = c.accepted_at;
+    facts.closed_at = c.closed_at.value_or(clock_.now());
+    facts.intake = c.intake;
+    facts.disposition = disposition;
+    facts.policy_version = c.policy_version;
+    auto record = privacy::evaluate(facts);
+    return [record, id = c.id](store::database& db) {
+        privacy::insert_evaluation(db, record);
+        mark_evaluated(db, id);
+    };
 }
 
 void hub::forget(const std::string& conversation_id) {

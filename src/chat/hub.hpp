@@ -10,6 +10,7 @@
 #include "chat/link.hpp"
 #include "core/clock.hpp"
 #include "privacy/keyring.hpp"
+#include "privacy/policy.hpp"
 #include "staff/accounts.hpp"
 #include "store/worker.hpp"
 
@@ -36,8 +37,8 @@ bool valid_disposition(std::string_view code);
 
 class hub {
 public:
-    hub(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-        hub_settings settings);
+    hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
+        const core::clock& clock, hub_settings settings);
 
     /// Loads live conversations from the store; call once before serving.
     void load();
@@ -70,6 +71,8 @@ public:
     void staff_gone(const link* l);
     /// Closes every console of a member (sign-out, account disabled).
     void disconnect_staff(std::int64_t staff_id);
+    /// The purge erased these conversations: drop any that are still shown.
+    void forget_purged(const std::vector<std::string>& conversation_ids);
 
     struct counts {
         std::size_t waiting = 0;
@@ -92,6 +95,7 @@ private:
         privacy::secret_key key;
         core::time_point created_at{};
         std::optional<core::time_point> accepted_at;
+        std::optional<core::time_point> closed_at;
         std::optional<std::int64_t> staff_id;
         boost::json::object intake;
         std::int64_t last_seq = 0;
@@ -101,6 +105,7 @@ private:
         const link* visitor_key = nullptr;
         std::int64_t visitor_replay_through = 0;
         bool needs_disposition = false;
+        std::int64_t policy_version = 1;
     };
     struct staff_link {
         std::weak_ptr<link> l;
@@ -133,8 +138,10 @@ private:
                 std::optional<std::int64_t> staff_id, const std::string& client_id,
                 extra_work also, after_commit then);
     void on_stored(const pending_message& p);
-    void send_chat(const std::string& conversation_id, std::set<const link*> to,
-                   std::int64_t after_seq);
+    void send_chat(const std::string& conversation_id, std::int64_t staff_id,
+                   std::set<const link*> to, std::int64_t after_seq);
+    /// The evaluation record of a conversation that is finished, written with `disposition`.
+    extra_work record_evaluation(const conversation& c, const std::string& disposition) const;
     void close_conversation(conversation& c, const std::string& by, const std::string& disposition);
     void forget(const std::string& conversation_id);
     boost::json::object conversation_state(const conversation& c) const;
@@ -157,6 +164,7 @@ private:
 
     store::worker& store_;
     const privacy::keyring& keys_;
+    const privacy::policy_registry& policy_;
     const core::clock& clock_;
     hub_settings settings_;
 

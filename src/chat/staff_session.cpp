@@ -21,39 +21,20 @@ bool same_secret(std::string_view a, std::string_view b) {
 staff_session::staff_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
                              staff::member who, std::string expected_csrf)
     : hub_(h),
-      clock_(clock),
       link_(std::move(l)),
       who_(std::move(who)),
-      expected_csrf_(std::move(expected_csrf)) {}
+      expected_csrf_(std::move(expected_csrf)),
+      gate_(clock, *link_) {}
 
 void staff_session::on_frame(std::string_view text) {
-    if (!frames_.take(clock_.now())) {
-        link_->deliver(error_frame({errc::rate_limited, "too many frames; this one was dropped"}));
-        return;
-    }
-    auto frame = parse_frame(text);
-    if (!frame) {
-        link_->deliver(error_frame(frame.error()));
-        return;
-    }
-    std::string type(frame->at("type").as_string());
-    if (type == "ping") {
-        // Browsers cannot see WebSocket pings; this lets a client notice a dead connection.
-        link_->deliver(R"({"type":"pong"})");
-        return;
-    }
-    if (auto r = handle(*frame, type); !r) {
-        std::string ref;
-        if (auto* id = frame->if_contains("client_id"); id && id->is_string()) {
-            ref = std::string(id->as_string().subview(0, 64));
-        }
-        link_->deliver(error_frame(r.error(), ref));
+    auto frame = gate_.admit(text);
+    if (!frame) return;
+    if (auto r = handle(frame->body, frame->type); !r) {
+        link_->deliver(error_frame(r.error(), frame->ref));
     }
 }
 
-void staff_session::on_binary() {
-    link_->deliver(error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"}));
-}
+void staff_session::on_binary() { gate_.refuse_binary(); }
 
 void staff_session::on_close() {
     if (joined_) hub_.staff_gone(link_.get());

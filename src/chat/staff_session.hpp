@@ -3,7 +3,7 @@
 #pragma once
 
 #include "chat/hub.hpp"
-#include "chat/rate_limiter.hpp"
+#include "chat/frame_gate.hpp"
 #include "staff/accounts.hpp"
 
 #include <memory>
@@ -24,12 +24,11 @@ private:
     core::result<> handle(const boost::json::object& frame, const std::string& type);
 
     hub& hub_;
-    const core::clock& clock_;
     std::shared_ptr<link> link_;
     staff::member who_;
     std::string expected_csrf_;
     bool joined_ = false;
-    token_bucket frames_{10, 20};
+    frame_gate gate_;
 };
 
 }  // namespace sc::chat

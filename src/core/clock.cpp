@@ -4,13 +4,21 @@
 
 namespace sc::core {
 
-std::string format_utc(time_point t) {
+namespace {
+
+std::string format(time_point t, const char* pattern) {
     std::time_t secs = std::chrono::system_clock::to_time_t(t);
     std::tm tm{};
     gmtime_r(&secs, &tm);
     char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::strftime(buf, sizeof buf, pattern, &tm);
     return buf;
 }
+
+}  // namespace
+
+std::string format_utc(time_point t) { return format(t, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string format_utc_day(time_point t) { return format(t, "%Y-%m-%d"); }
 
 }  // namespace sc::core

@@ -45,5 +45,7 @@ inline time_point from_unix_seconds(std::int64_t s) { return time_point{std::chr
 
 /// RFC 3339 UTC with second precision, e.g. 2026-11-29T10:04:05Z.
 std::string format_utc(time_point t);
+/// The UTC calendar day, e.g. 2026-11-29.
+std::string format_utc_day(time_point t);
 
 }  // namespace sc::core

@@ -14,6 +14,8 @@ struct request {
     std::string target;                          // path and query as sent
     std::map<std::string, std::string> headers;  // names in lower case
     std::string body;
+    /// The peer's address: in memory for this request only, never stored or logged.
+    std::string client_address;
 
     std::string_view header(const std::string& lower_name) const {
         auto it = headers.find(lower_name);

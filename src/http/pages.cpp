@@ -25,7 +25,6 @@ const std::vector<page_spec>& page_specs() {
     static const std::vector<page_spec> specs{
         {"/", "content/home.md", "", "", false},
         {"/safety", "content/safety.md", "", "", false},
-        {"/privacy", "content/privacy.md", "", "", false},
         {"/contact", "content/contact.md", "", "", false},
         {"/chat", "templates/chat.html", "visitor.js", "", false},
         {"/staff", "templates/staff.html", "staff.js", "staff.css", true},
@@ -70,30 +69,20 @@ std::string markdown_to_html(std::string_view markdown) {
     return out;
 }
 
-pages::pages(const asset_catalog& assets, const core::config& config) {
+std::string initial_privacy_policy(const asset_catalog& assets, const core::config& config) {
+    if (auto own = operator_page(config, "content/privacy.md")) return *own;
+    return std::string(assets.file("content/privacy.md").value_or(""));
+}
+
+pages::pages(const asset_catalog& assets, const core::config& config,
+             const privacy::policy_registry& policy, const privacy::retention_setting& retention)
+    : assets_(assets), policy_(policy), retention_(retention) {
     auto layout = assets.file("templates/layout.html");
     if (!layout) throw std::runtime_error("templates/layout.html is not built in");
-
-    mustache::data values;
-    values.set("service_name", config.service_name);
-    values.set("contact_email", config.contact_email);
-    values.set("quick_exit_url", config.quick_exit_url);
-    values.set("retention_summary",
-               "This version does not yet delete closed conversations automatically.");
-
-    auto wrap = [&](const std::string& title, const std::string& body, const page_spec& spec) {
-        mustache::data page = values;
-        page.set("lang", "en");
-        page.set("title", title);
-        page.set("body", body);
-        page.set("site_css", assets.url_of("site.css"));
-        page.set("site_js", assets.url_of("site.js"));
-        if (!spec.script.empty()) page.set("page_js", assets.url_of(spec.script));
-        if (!spec.style.empty()) page.set("page_css", assets.url_of(spec.style));
-        page.set("staff", spec.staff ? mustache::data::type::bool_true
-                                     : mustache::data::type::bool_false);
-        return render_template(*layout, "templates/layout.html", page);
-    };
+    layout_ = std::string(*layout);
+    values_.set("service_name", config.service_name);
+    values_.set("contact_email", config.contact_email);
+    values_.set("quick_exit_url", config.quick_exit_url);
 
     for (const auto& spec : page_specs()) {
         std::string source;
@@ -104,21 +93,86 @@ pages::pages(const asset_catalog& assets, const core::config& config) {
         } else {
             throw std::runtime_error(spec.source + " is not built in");
         }
-        std::string filled = render_template(source, spec.source, values);
+        std::string filled = render_template(source, spec.source, values_);
         bool markdown = spec.source.ends_with(".md");
         std::string title = markdown ? title_of(filled, config.service_name)
                                      : (spec.staff ? "Staff console" : "Chat with an advocate");
-        rendered_[spec.path] = wrap(title, markdown ? markdown_to_html(filled) : filled, spec);
+        rendered_[spec.path] = wrap(title, markdown ? markdown_to_html(filled) : filled,
+                                    spec.script, spec.style, spec.staff);
     }
     not_found_ = wrap("Page not found",
                       "<h1>Page not found</h1><p>There is no page at this address. "
                       "<a href=\"/\">Go to the home page</a>.</p>",
-                      page_spec{});
+                      "", "", false);
+}
+
+std::string pages::wrap(const std::string& title, const std::string& body,
+                        const std::string& script, const std::string& style, bool staff) const {
+    mustache::data page = values_;
+    page.set("lang", "en");
+    page.set("title", title);
+    page.set("body", body);
+    page.set("site_css", assets_.url_of("site.css"));
+    page.set("site_js", assets_.url_of("site.js"));
+    if (!script.empty()) page.set("page_js", assets_.url_of(script));
+    if (!style.empty()) page.set("page_css", assets_.url_of(style));
+    page.set("staff", staff ? mustache::data::type::bool_true : mustache::data::type::bool_false);
+    return render_template(layout_, "templates/layout.html", page);
 }
 
 const std::string* pages::find(std::string_view path) const {
     auto it = rendered_.find(path);
     return it == rendered_.end() ? nullptr : &it->second;
+}
+
+std::string pages::render_policy(const privacy::policy_version& v, bool current) const {
+    mustache::data values = values_;
+    int hours = retention_.hours();
+    values.set("retention_hours", std::to_string(hours));
+    values.set("retention_summary",
+               hours == 0 ? std::string("They are erased within a minute of the chat ending.")
+                          : "They are erased " + std::to_string(hours) + " hour" +
+                                (hours == 1 ? "" : "s") + " after the chat ends.");
+    std::string filled = render_template(v.markdown, "privacy policy version " +
+                                                         std::to_string(v.version), values);
+    auto since = core::format_utc_day(core::from_unix_seconds(v.effective_at));
+    std::string note = current ? "<p class=\"policy-version\">Version " + std::to_string(v.version) +
+                                     ", in force since " + since +
+                                     ". <a href=\"/privacy/versions\">Earlier versions</a>.</p>\n"
+                               : "<p class=\"policy-version\">Version " + std::to_string(v.version) +
+                                     ", in force from " + since +
+                                     ". This is not the current policy: <a href=\"/privacy\">read "
+                                     "the current one</a>.</p>\n";
+    return wrap(title_of(filled, "Privacy policy"), note + markdown_to_html(filled), "", "", false);
+}
+
+std::string pages::privacy(core::time_point now) const {
+    auto v = policy_.find(policy_.in_force(now));
+    if (!v) return not_found_;
+    return render_policy(*v, true);
+}
+
+std::string pages::privacy_archive(core::time_point now) const {
+    auto current = policy_.in_force(now);
+    std::string body = "<h1>Privacy policy versions</h1>\n<p>Each version applied to what was "
+                       "submitted while it was in force.</p>\n<ul class=\"policy-versions\">\n";
+    for (const auto& v : policy_.published(now)) {
+        auto n = std::to_string(v.version);
+        auto since = core::format_utc_day(core::from_unix_seconds(v.effective_at));
+        body += "<li><a href=\"" + (v.version == current ? std::string("/privacy")
+                                                         : "/privacy/versions/" + n) +
+                "\">Version " + n + "</a>, in force from " + since +
+                (v.version == current ? " (current)" : "") + "</li>\n";
+    }
+    body += "</ul>\n";
+    return wrap("Privacy policy versions", body, "", "", false);
+}
+
+std::optional<std::string> pages::privacy_version(std::int64_t version,
+                                                  core::time_point now) const {
+    auto v = policy_.find(version);
+    if (!v || v->effective_at > core::unix_seconds(now)) return std::nullopt;
+    return render_policy(*v, version == policy_.in_force(now));
 }
 
 }  // namespace sc::http

@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include <charconv>
+
 namespace sc::http {
 
 namespace {
@@ -18,9 +20,16 @@ response html(int status, const std::string& body) {
 
 }  // namespace
 
-router::router(const core::config& config, const asset_catalog& assets, const pages& site,
-               staff_api& api, store::worker& store)
-    : config_(config), assets_(assets), site_(site), api_(api), store_(store) {}
+router::router(const core::config& config, const core::clock& clock,
+               const asset_catalog& assets, const pages& site, staff_api& api,
+               store::worker& store, privacy::traffic_counter& traffic)
+    : config_(config),
+      clock_(clock),
+      assets_(assets),
+      site_(site),
+      api_(api),
+      store_(store),
+      traffic_(traffic) {}
 
 std::string router::expected_origin(const request& req) const {
     if (!config_.public_origin.empty()) return config_.public_origin;
@@ -52,8 +61,37 @@ response router::handle(const request& req) {
     }
     if (path == "/healthz") return health();
     if (path.starts_with("/assets/")) return asset(req);
-    if (const auto* page = site_.find(path)) return html(200, *page);
-    return html(404, site_.not_found());
+    return page(req);
+}
+
+response router::page(const request& req) {
+    auto path = req.path();
+    auto now = clock_.now();
+    response r;
+    std::string counted(path);
+    constexpr std::string_view versions = "/privacy/versions/";
+    if (const auto* fixed = site_.find(path)) {
+        r = html(200, *fixed);
+    } else if (path == "/privacy") {
+        r = html(200, site_.privacy(now));
+    } else if (path == "/privacy/versions") {
+        r = html(200, site_.privacy_archive(now));
+    } else if (path.starts_with(versions)) {
+        std::int64_t n = 0;
+        auto digits = path.substr(versions.size());
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        auto text = ec == std::errc{} && end == digits.data() + digits.size()
+                        ? site_.privacy_version(n, now)
+                        : std::nullopt;
+        r = text ? html(200, *text) : html(404, site_.not_found());
+        counted = "/privacy/versions";
+    } else {
+        r = html(404, site_.not_found());
+        // Never store a path a visitor made up: every unknown page counts as one.
+        counted = "(not found)";
+    }
+    if (path != "/staff") traffic_.record_view(counted, req.client_address, req.header("user-agent"));
+    return r;
 }
 
 response router::asset(const request& req) {

@@ -7,6 +7,7 @@
 #include "http/message.hpp"
 #include "http/pages.hpp"
 #include "http/staff_api.hpp"
+#include "privacy/traffic.hpp"
 #include "store/worker.hpp"
 
 #include <string>
@@ -15,8 +16,9 @@ namespace sc::http {
 
 class router {
 public:
-    router(const core::config& config, const asset_catalog& assets, const pages& site,
-           staff_api& api, store::worker& store);
+    router(const core::config& config, const core::clock& clock, const asset_catalog& assets,
+           const pages& site, staff_api& api, store::worker& store,
+           privacy::traffic_counter& traffic);
 
     response handle(const request& req);
 
@@ -29,12 +31,16 @@ public:
 private:
     response asset(const request& req);
     response health();
+    /// A public page by path; counts the view.
+    response page(const request& req);
 
     const core::config& config_;
+    const core::clock& clock_;
     const asset_catalog& assets_;
     const pages& site_;
     staff_api& api_;
     store::worker& store_;
+    privacy::traffic_counter& traffic_;
 };
 
 }  // namespace sc::http

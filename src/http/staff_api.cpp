@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "privacy/audit.hpp"
 #include "staff/sessions.hpp"
 
 #include <boost/json.hpp>
@@ -90,14 +91,20 @@ response json_response(int status, const std::string& body) {
     return r;
 }
 
-response error_response(const core::error& e) {
-    json::object body{{"error", {{"code", core::code_name(e.code)}, {"message", e.message}}}};
+response error_response(const core::error& e, std::string_view code_name) {
+    json::object body{{"error",
+                       {{"code", code_name.empty() ? core::code_name(e.code) : code_name},
+                        {"message", e.message}}}};
     return json_response(status_of(e.code), json::serialize(body));
 }
 
 staff_api::staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-                     chat::hub& hub)
-    : store_(store), clock_(clock), hub_(hub), csrf_key_(keys.derive("csrf token key")) {}
+                     chat::hub& hub, privacy_api& privacy)
+    : store_(store),
+      clock_(clock),
+      hub_(hub),
+      privacy_(privacy),
+      csrf_key_(keys.derive("csrf token key")) {}
 
 std::string staff_api::csrf_for(const std::string& session_token) const {
     unsigned char out[32];
@@ -135,9 +142,8 @@ std::optional<response> staff_api::handle(const request& req, const std::string&
     if (!me_or) return error_response(me_or.error());
     auto& me_id = *me_or;
     if (post && !same_secret(req.header("x-csrf-token"), me_id.csrf_token)) {
-        response r = error_response({errc::forbidden, "the X-CSRF-Token header is missing or wrong"});
-        r.body = R"({"error":{"code":"csrf","message":"the X-CSRF-Token header is missing or wrong"}})";
-        return r;
+        return error_response({errc::forbidden, "the X-CSRF-Token header is missing or wrong"},
+                              "csrf");
     }
     if (path == "/api/staff/logout" && post) return logout(me_id);
     if (path == "/api/staff/me" && req.method == "GET") return me(me_id);
@@ -146,7 +152,7 @@ std::optional<response> staff_api::handle(const request& req, const std::string&
         return error_response({errc::forbidden, "only administrators manage staff accounts"});
     }
     if (path == "/api/staff/users" && req.method == "GET") return list_users();
-    if (path == "/api/staff/users" && post) return add_user(req);
+    if (path == "/api/staff/users" && post) return add_user(req, me_id.who.id);
     if (path.starts_with("/api/staff/users/") && path.ends_with("/disable") && post) {
         auto id_text = path.substr(17, path.size() - 17 - 8);
         std::int64_t id = 0;
@@ -154,8 +160,9 @@ std::optional<response> staff_api::handle(const request& req, const std::string&
         if (ec != std::errc{} || end != id_text.data() + id_text.size()) {
             return error_response({errc::not_found, "no such account"});
         }
-        return disable_user(id);
+        return disable_user(id, me_id.who.id);
     }
+    if (auto r = privacy_.handle(req, me_id.who)) return std::move(*r);
     return error_response({errc::not_found, "no such API route"});
 }
 
@@ -171,9 +178,12 @@ response staff_api::login(const request& req) {
 
     auto now = clock_.now();
     if (auto wait = throttle_.locked_for(account, now)) {
-        return error_response({errc::rate_limited,
-                               "too many failed sign-ins for this account; try again in " +
-                                   std::to_string(wait->count()) + " seconds"});
+        auto r = error_response({errc::rate_limited,
+                                 "too many failed sign-ins for this account; try again in " +
+                                     std::to_string(wait->count()) + " seconds"},
+                                "throttled");
+        r.set("Retry-After", std::to_string(wait->count()));
+        return r;
     }
     auto creds = store_.call([&](store::database& db) { return staff::find_credentials(db, account); });
     // Verify against a dummy hash for unknown accounts so timing does not reveal which exist.
@@ -182,12 +192,15 @@ response staff_api::login(const request& req) {
     if (!ok) {
         throttle_.record_failure(account, now);
         spdlog::info("event=staff_sign_in_failed");
-        return error_response({errc::unauthenticated, "the email or password is not right"});
+        return error_response({errc::unauthenticated, "the email or password is not right"},
+                              "bad_credentials");
     }
     throttle_.record_success(account);
     auto who = creds->first;
-    auto token = store_.call(
-        [&](store::database& db) { return staff::create_session(db, who.id, now); });
+    auto token = store_.call([&](store::database& db) {
+        privacy::audit(db, now, who.id, "signed_in");
+        return staff::create_session(db, who.id, now);
+    });
     spdlog::info("event=staff_signed_in staff_id={}", who.id);
     auto r = json_response(
         200, json::serialize(json::object{{"user", user_json(who)}, {"csrf_token", csrf_for(token)}}));
@@ -197,7 +210,11 @@ response staff_api::login(const request& req) {
 }
 
 response staff_api::logout(const staff_identity& me) {
-    store_.call([&](store::database& db) { staff::end_session(db, me.session_token); });
+    auto now = clock_.now();
+    store_.call([&](store::database& db) {
+        staff::end_session(db, me.session_token);
+        privacy::audit(db, now, me.who.id, "signed_out");
+    });
     hub_.disconnect_staff(me.who.id);
     spdlog::info("event=staff_signed_out staff_id={}", me.who.id);
     response r;
@@ -219,7 +236,7 @@ response staff_api::list_users() {
     return json_response(200, json::serialize(json::object{{"users", list}}));
 }
 
-response staff_api::add_user(const request& req) {
+response staff_api::add_user(const request& req, std::int64_t actor) {
     auto body = parse_body(req);
     if (!body) return error_response(body.error());
     auto email = body_string(*body, "email");
@@ -239,16 +256,21 @@ response staff_api::add_user(const request& req) {
     auto hash = staff::hash_password(*password);
     auto now = clock_.now();
     auto added = store_.call([&](store::database& db) {
-        return staff::add_member(db, *email, *name, *r, hash, now);
+        auto m = staff::add_member(db, *email, *name, *r, hash, now);
+        if (m) privacy::audit(db, now, actor, "account_added", "staff " + std::to_string(m->id));
+        return m;
     });
     if (!added) return error_response(added.error());
     spdlog::info("event=staff_account_added staff_id={}", added->id);
     return json_response(201, json::serialize(json::object{{"user", user_json(*added)}}));
 }
 
-response staff_api::disable_user(std::int64_t id) {
+response staff_api::disable_user(std::int64_t id, std::int64_t actor) {
+    auto now = clock_.now();
     auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
-        if (!staff::disable_member(db, id) && !staff::find_member(db, id)) return std::nullopt;
+        if (!staff::find_member(db, id)) return std::nullopt;
+        staff::disable_member(db, id);
+        privacy::audit(db, now, actor, "account_disabled", "staff " + std::to_string(id));
         return staff::find_member(db, id);
     });
     if (!found) return error_response({errc::not_found, "no such account"});

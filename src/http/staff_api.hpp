@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "http/message.hpp"
+#include "http/privacy_api.hpp"
 #include "privacy/keyring.hpp"
 #include "staff/login_throttle.hpp"
 #include "store/worker.hpp"
@@ -26,7 +27,7 @@ struct staff_identity {
 class staff_api {
 public:
     staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-              chat::hub& hub);
+              chat::hub& hub, privacy_api& privacy);
 
     /// Handles /api/staff/...; nothing when the path is not one of ours.
     std::optional<response> handle(const request& req, const std::string& expected_origin);
@@ -40,19 +41,21 @@ private:
     response logout(const staff_identity& me);
     response me(const staff_identity& me);
     response list_users();
-    response add_user(const request& req);
-    response disable_user(std::int64_t id);
+    response add_user(const request& req, std::int64_t actor);
+    response disable_user(std::int64_t id, std::int64_t actor);
     std::string csrf_for(const std::string& session_token) const;
 
     store::worker& store_;
     const core::clock& clock_;
     chat::hub& hub_;
+    privacy_api& privacy_;
     privacy::secret_key csrf_key_;
     staff::login_throttle throttle_;
 };
 
-/// A JSON error body with the status that fits the code.
-response error_response(const core::error& e);
+/// A JSON error body with the status that fits the code. `code_name` replaces the generic
+/// code where the API promises a more specific one ("bad_credentials", "csrf").
+response error_response(const core::error& e, std::string_view code_name = {});
 response json_response(int status, const std::string& body);
 
 }  // namespace sc::http

@@ -190,13 +190,14 @@ struct server::impl {
         }
     }
 
-    awaitable<void> refuse(beast::tcp_stream& stream, const core::error& e, unsigned version,
-                           bool keep_alive) {
-        auto r = http::error_response(e);
-        if (e.message.starts_with("request header")) r.status = 431;
-        if (e.message.starts_with("request body")) r.status = 413;
+    // Answers a request we will not serve, then the caller closes. Arguments are trivially
+    // destructible on purpose: see on_pool about g++ 12 and co_await temporaries.
+    awaitable<void> refuse(beast::tcp_stream& stream, int status, core::errc code,
+                           std::string_view message) {
+        auto r = http::error_response({code, std::string(message)});
+        r.status = status;
         s.router.finish(r);
-        auto out = to_beast(std::move(r), version, keep_alive, false);
+        auto out = to_beast(std::move(r), 11, false, false);
         co_await bhttp::async_write(stream, out, as_tuple);
     }
 
@@ -213,15 +214,18 @@ struct server::impl {
                 break;
             }
             if (ec == bhttp::error::header_limit) {
-                co_await refuse(stream, {core::errc::bad_request, "request headers are larger than 8 KiB"}, 11, false);
+                co_await refuse(stream, 431, core::errc::bad_request,
+                                "request headers are larger than 8 KiB");
                 break;
             }
             if (ec == bhttp::error::body_limit) {
-                co_await refuse(stream, {core::errc::bad_request, "request body is larger than 64 KiB"}, 11, false);
+                co_await refuse(stream, 413, core::errc::bad_request,
+                                "request body is larger than 64 KiB");
                 break;
             }
             if (ec) {
-                co_await refuse(stream, {core::errc::bad_request, "malformed HTTP request: " + ec.message()}, 11, false);
+                std::string why = "malformed HTTP request: " + ec.message();
+                co_await refuse(stream, 400, core::errc::bad_request, why);
                 break;
             }
             auto req = parser.release();
@@ -231,6 +235,9 @@ struct server::impl {
                 co_return;
             }
             auto plain = to_request(req);
+            beast::error_code peer_ec;
+            auto peer = stream.socket().remote_endpoint(peer_ec);
+            if (!peer_ec) plain.client_address = peer.address().to_string();
             http::response r;
             try {
                 r = co_await on_pool([this, &plain] { return s.router.handle(plain); });
@@ -256,19 +263,21 @@ struct server::impl {
         auto origin = plain.header("origin");
         bool staff = path == "/ws/staff";
         if (path != "/ws/visitor" && !staff) {
-            co_await refuse(stream, {core::errc::not_found, "no WebSocket endpoint at this path"}, req.version(), false);
+            co_await refuse(stream, 404, core::errc::not_found, "no WebSocket endpoint at this path");
             co_return;
         }
         // Browsers always send Origin; a page on another site must not drive our sockets.
         if ((staff || !origin.empty()) && origin != expected) {
-            co_await refuse(stream, {core::errc::forbidden, "WebSocket from another origin refused"}, req.version(), false);
+            co_await refuse(stream, 403, core::errc::forbidden,
+                            "WebSocket connections from another site are refused");
             co_return;
         }
         std::optional<http::staff_identity> identity;
         if (staff) {
             auto who = co_await on_pool([this, &plain] { return s.staff.identify(plain, true); });
             if (!who) {
-                co_await refuse(stream, who.error(), req.version(), false);
+                std::string why = who.error().message;
+                co_await refuse(stream, 401, core::errc::unauthenticated, why);
                 co_return;
             }
             identity = std::move(*who);
@@ -300,6 +309,17 @@ struct server::impl {
         }
     }
 
+    // Background work (purge, traffic counts) once at start and then every minute.
+    awaitable<void> tick_every_minute() {
+        asio::steady_timer timer(ioc);
+        for (;;) {
+            s.every_minute();
+            timer.expires_after(std::chrono::minutes(1));
+            auto [ec] = co_await timer.async_wait(as_tuple);
+            if (ec) co_return;
+        }
+    }
+
     // An open console ends when its session does (sign-out elsewhere, expiry, disabled).
     awaitable<void> watch_staff_session(std::shared_ptr<ws_connection> conn, http::request req) {
         asio::steady_timer timer(conn->socket().get_executor());
@@ -326,6 +346,10 @@ void server::run() {
     spdlog::info("event=listening host={} port={}", i.s.config.listen_host, port);
     auto acceptor_ex = acceptor.get_executor();
     asio::co_spawn(acceptor_ex, i.listen(std::move(acceptor)), asio::detached);
+
+    if (i.s.every_minute) {
+        asio::co_spawn(i.ioc, i.tick_every_minute(), asio::detached);
+    }
 
     asio::signal_set signals(i.ioc, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {

@@ -10,6 +10,7 @@
 #include "http/staff_api.hpp"
 #include "privacy/network_key.hpp"
 
+#include <functional>
 #include <memory>
 
 namespace sc::net {
@@ -21,6 +22,8 @@ struct services {
     http::staff_api& staff;
     chat::hub& hub;
     const privacy::network_salt& salt;
+    /// Runs on a network thread once a minute; must only queue work, never block.
+    std::function<void()> every_minute;
 };
 
 class server {

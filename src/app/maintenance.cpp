@@ -1,0 +1,71 @@
+#include "app/maintenance.hpp"
+
+#include "core/log.hpp"
+#include "privacy/audit.hpp"
+#include "privacy/purge.hpp"
+#include "staff/sessions.hpp"
+
+#include <memory>
+
+namespace sc::app {
+namespace {
+
+constexpr int purge_batch_size = 500;
+
+}  // namespace
+
+maintenance::maintenance(store::worker& store, const privacy::keyring& keys, chat::hub& hub,
+                         privacy::traffic_counter& traffic,
+                         const privacy::retention_setting& retention, const core::clock& clock)
+    : store_(store),
+      keys_(keys),
+      hub_(hub),
+      traffic_(traffic),
+      retention_(retention),
+      clock_(clock) {}
+
+void maintenance::every_minute() {
+    auto now = clock_.now();
+    store_.submit([this, now](store::database& db) {
+        traffic_.flush(db);
+        staff::remove_expired_sessions(db, now);
+    });
+    // One purge at a time: a long one is still running when the next minute comes.
+    if (!purging_.exchange(true)) purge_batch(0);
+}
+
+void maintenance::purge_batch(int purged_so_far) {
+    auto now = clock_.now();
+    auto retention = retention_.period();
+    auto result = std::make_shared<privacy::purge_batch_result>();
+    store_.submit(
+        [this, now, retention, result, first = purged_so_far == 0](store::database& db) {
+            *result = privacy::purge_expired(db, keys_, now, retention, purge_batch_size);
+            int repaired = privacy::purge_keyless_conversations(db);
+            if (first) repaired += privacy::purge_orphan_keys(db);
+            if (repaired > 0) spdlog::warn("event=purge_repaired_partial_erasure count={}", repaired);
+            if (!result->purged.empty()) {
+                privacy::audit(db, now, std::nullopt, "retention_purge",
+                               std::to_string(result->purged.size()) + " conversations");
+            }
+        },
+        [this, result, purged_so_far](core::result<> r) {
+            if (!r) {
+                purging_ = false;
+                return;
+            }
+            hub_.forget_purged(result->purged);
+            int total = purged_so_far + static_cast<int>(result->purged.size());
+            if (result->purged.size() == purge_batch_size) return purge_batch(total);
+            if (total == 0) {
+                purging_ = false;
+                return;
+            }
+            spdlog::info("event=retention_purge conversations={}", total);
+            store_.submit_maintenance(
+                [](store::database& db) { privacy::truncate_write_ahead_logs(db); },
+                [this](core::result<>) { purging_ = false; });
+        });
+}
+
+}  // namespace sc::app

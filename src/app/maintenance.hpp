@@ -1,0 +1,38 @@
+// The server's scheduled work, queued once a minute: erase conversations past retention
+// (in batches, then truncate the write-ahead logs), store traffic counts, forget expired
+// staff sessions.
+#pragma once
+
+#include "chat/hub.hpp"
+#include "core/clock.hpp"
+#include "privacy/keyring.hpp"
+#include "privacy/retention.hpp"
+#include "privacy/traffic.hpp"
+#include "store/worker.hpp"
+
+#include <atomic>
+
+namespace sc::app {
+
+class maintenance {
+public:
+    maintenance(store::worker& store, const privacy::keyring& keys, chat::hub& hub,
+                privacy::traffic_counter& traffic, const privacy::retention_setting& retention,
+                const core::clock& clock);
+
+    /// Queues this minute's work; returns at once.
+    void every_minute();
+
+private:
+    void purge_batch(int purged_so_far);
+
+    store::worker& store_;
+    const privacy::keyring& keys_;
+    chat::hub& hub_;
+    privacy::traffic_counter& traffic_;
+    const privacy::retention_setting& retention_;
+    const core::clock& clock_;
+    std::atomic<bool> purging_{false};
+};
+
+}  // namespace sc::app

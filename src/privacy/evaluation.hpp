@@ -1,0 +1,54 @@
+// Evaluation records: what the service learns from a conversation for its statistics, made
+// coarse enough that no record leads back to the conversation or the person. No id, no
+// time of day, age as a band; free-text answers reduced to a few fixed categories. Rows
+// have random keys, so neither their order nor their key says when they were written.
+#pragma once
+
+#include "core/clock.hpp"
+#include "store/database.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sc::privacy {
+
+struct conversation_facts {
+    std::string channel = "chat";
+    std::string lang = "en";
+    core::time_point created_at{};
+    std::optional<core::time_point> accepted_at;
+    core::time_point closed_at{};
+    boost::json::object intake;
+    std::string disposition;  // empty: never recorded
+    std::int64_t policy_version = 1;
+};
+
+struct evaluation {
+    std::string day;  // YYYY-MM-DD (UTC)
+    std::string channel;
+    std::string lang;
+    std::string wait;
+    std::string duration;
+    std::string age_band;
+    std::string gender;
+    std::string state;
+    std::string heard_about;
+    std::string disposition;
+    std::int64_t policy_version = 1;
+};
+
+evaluation evaluate(const conversation_facts& facts);
+void insert_evaluation(store::database& db, const evaluation& e);
+
+// The coarse scales, exposed for tests.
+std::string wait_bucket(std::optional<std::chrono::seconds> wait);
+std::string duration_bucket(std::optional<std::chrono::seconds> duration);
+std::string age_band(const std::string& age);
+std::string gender_category(const std::string& gender);
+std::string state_category(const std::string& state);
+std::string heard_about_category(const std::string& heard);
+
+}  // namespace sc::privacy

@@ -1,0 +1,124 @@
+#include "privacy/purge.hpp"
+
+#include "core/log.hpp"
+#include "privacy/evaluation.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <charconv>
+
+namespace sc::privacy {
+namespace {
+
+// The evaluation record a conversation never got (the visitor left and no disposition was
+// recorded), made from what is stored just before the key is destroyed.
+void evaluate_before_erasing(store::database& db, const keyring& keys, const std::string& id) {
+    auto s = db.prepare(
+        "SELECT c.channel, c.lang, c.created_at, c.accepted_at, coalesce(c.closed_at, c.created_at),"
+        " coalesce(c.disposition, ''), c.policy_version, c.intake, k.sealed_key"
+        " FROM conversations c LEFT JOIN vault.conversation_keys k ON k.conversation_id = c.id"
+        " WHERE c.id = ?");
+    s.bind(1, id);
+    if (!s.step()) return;
+    conversation_facts f;
+    f.channel = s.text(0);
+    f.lang = s.text(1);
+    f.created_at = core::from_unix_seconds(s.integer(2));
+    if (auto a = s.optional_integer(3)) f.accepted_at = core::from_unix_seconds(*a);
+    f.closed_at = core::from_unix_seconds(s.integer(4));
+    f.disposition = s.text(5);
+    f.policy_version = s.integer(6);
+    if (!s.is_null(7) && !s.is_null(8)) {
+        try {
+            auto key = keys.unseal(s.blob(8), id);
+            f.intake = boost::json::parse(decrypt(key, s.blob(7), id + ":intake")).as_object();
+        } catch (const std::exception&) {
+            // An unreadable intake counts as none; the erasure goes ahead regardless.
+        }
+    }
+    insert_evaluation(db, evaluate(f));
+}
+
+void erase(store::database& db, const std::string& id) {
+    // The key first: from this statement on, nothing can read the conversation.
+    db.prepare("DELETE FROM vault.conversation_keys WHERE conversation_id = ?").bind(1, id).run();
+    db.prepare("DELETE FROM messages WHERE conversation_id = ?").bind(1, id).run();
+    db.prepare("DELETE FROM conversations WHERE id = ?").bind(1, id).run();
+}
+
+}  // namespace
+
+purge_batch_result purge_expired(store::database& db, const keyring& keys, core::time_point now,
+                                 std::chrono::seconds retention, int limit) {
+    purge_batch_result out;
+    auto cutoff = core::unix_seconds(now - retention);
+    auto s = db.prepare(
+        "SELECT id, evaluated FROM conversations WHERE status = 'closed' AND legal_hold = 0"
+        " AND closed_at <= ? ORDER BY closed_at LIMIT ?");
+    s.bind(1, cutoff).bind(2, limit);
+    std::vector<std::pair<std::string, bool>> due;
+    while (s.step()) due.emplace_back(s.text(0), s.integer(1) != 0);
+    for (const auto& [id, evaluated] : due) {
+        if (!evaluated) {
+            evaluate_before_erasing(db, keys, id);
+            ++out.evaluations_written;
+        }
+        erase(db, id);
+        out.purged.push_back(id);
+    }
+    return out;
+}
+
+core::result<> purge_conversation(store::database& db, const keyring& keys,
+                                  const std::string& conversation_id) {
+    auto s = db.prepare("SELECT status, legal_hold, evaluated FROM conversations WHERE id = ?");
+    s.bind(1, conversation_id);
+    if (!s.step()) return core::fail(core::errc::not_found, "no such conversation");
+    if (s.text(0) != "closed") {
+        return core::fail(core::errc::conflict, "only a closed conversation can be purged");
+    }
+    if (s.integer(1) != 0) {
+        return core::fail(core::errc::conflict, "this conversation is on legal hold");
+    }
+    if (s.integer(2) == 0) evaluate_before_erasing(db, keys, conversation_id);
+    erase(db, conversation_id);
+    return {};
+}
+
+int purge_orphan_keys(store::database& db) {
+    db.exec("DELETE FROM vault.conversation_keys WHERE conversation_id NOT IN"
+            " (SELECT id FROM conversations)");
+    return db.changes();
+}
+
+int purge_keyless_conversations(store::database& db) {
+    auto s = db.prepare(
+        "SELECT id FROM conversations WHERE status = 'closed' AND id NOT IN"
+        " (SELECT conversation_id FROM vault.conversation_keys)");
+    std::vector<std::string> keyless;
+    while (s.step()) keyless.push_back(s.text(0));
+    for (const auto& id : keyless) erase(db, id);
+    return static_cast<int>(keyless.size());
+}
+
+void truncate_write_ahead_logs(store::database& db) {
+    db.exec("PRAGMA main.wal_checkpoint(TRUNCATE); PRAGMA vault.wal_checkpoint(TRUNCATE);");
+}
+
+int retention_hours(store::database& db, int default_hours) {
+    auto s = db.prepare("SELECT value FROM settings WHERE key = 'retention_hours'");
+    if (!s.step()) return default_hours;
+    auto text = s.text(0);
+    int hours = default_hours;
+    std::from_chars(text.data(), text.data() + text.size(), hours);
+    return hours;
+}
+
+void set_retention_hours(store::database& db, int hours) {
+    db.prepare("INSERT INTO settings (key, value) VALUES ('retention_hours', ?)"
+               " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(1, std::to_string(hours))
+        .run();
+}
+
+}  // namespace sc::privacy
