@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
                     before / 1048576.0);
         std::printf("purge:                    %d conversations in %.1f s (%.0f conversations/s)\n",
                     erased, purge_s, erased / purge_s);
-        std::printf("database after purge:     %.1f MiB (pages freed and zeroed, file not shrunk)\n",
+        std::printf("database after purge:     %.1f MiB (freed pages returned by incremental vacuum)\n",
                     after / 1048576.0);
         if (opt.vacuum) {
             start = steady::now();

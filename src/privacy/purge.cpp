@@ -102,7 +102,8 @@ int purge_keyless_conversations(store::database& db) {
 }
 
 void truncate_write_ahead_logs(store::database& db) {
-    db.exec("PRAGMA main.wal_checkpoint(TRUNCATE); PRAGMA vault.wal_checkpoint(TRUNCATE);");
+    db.exec("PRAGMA main.incremental_vacuum; PRAGMA vault.incremental_vacuum;"
+            "PRAGMA main.wal_checkpoint(TRUNCATE); PRAGMA vault.wal_checkpoint(TRUNCATE);");
 }
 
 int retention_hours(store::database& db, int default_hours) {

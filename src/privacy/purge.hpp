@@ -38,8 +38,8 @@ int purge_keyless_conversations(store::database& db);
 /// conversation and its key together: another process could see one without the other.
 int purge_orphan_keys(store::database& db);
 
-/// Truncates both write-ahead logs, so deleted pages survive in no file. Outside any
-/// transaction.
+/// Returns freed pages to the file system and truncates both write-ahead logs, so deleted
+/// pages survive in no file. Outside any transaction.
 void truncate_write_ahead_logs(store::database& db);
 
 /// How long closed conversations are kept (hours), as set by an administrator.

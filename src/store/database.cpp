@@ -98,16 +98,19 @@ database::database(const std::filesystem::path& path) {
         throw_error(nullptr, rc, msg);
     }
     sqlite3_busy_timeout(db_, 5000);
-    // secure_delete overwrites deleted content, so purged text does not linger in free pages.
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-         "PRAGMA secure_delete=ON;");
+    // secure_delete overwrites deleted content, so purged text does not linger in free pages;
+    // incremental auto_vacuum (effective for files created with it) lets the purge hand
+    // freed pages back to the file system.
+    exec("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+         "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
 }
 
 database::~database() { sqlite3_close_v2(db_); }
 
 void database::attach(const std::filesystem::path& path, const std::string& schema) {
     prepare("ATTACH DATABASE ? AS " + schema).bind(1, path.string()).run();
-    exec("PRAGMA " + schema + ".journal_mode=WAL; PRAGMA " + schema + ".secure_delete=ON;");
+    exec("PRAGMA " + schema + ".auto_vacuum=INCREMENTAL; PRAGMA " + schema +
+         ".journal_mode=WAL; PRAGMA " + schema + ".secure_delete=ON;");
 }
 
 void database::exec(std::string_view sql) {
