@@ -79,19 +79,19 @@ int serve(const core::config& config) {
     ensure_first_admin(store, config, clock);
 
     http::asset_catalog assets;
-    privacy::policy_registry policy;
     auto now = clock.now();
-    store.call([&](store::database& db) {
-        policy.load(db, http::initial_privacy_policy(assets, config), now);
-    });
     privacy::retention_setting retention(store.call([&](store::database& db) {
         return privacy::retention_hours(db, config.retention_hours);
     }));
+    privacy::policy_registry policy;
+    store.call([&](store::database& db) {
+        policy.load(db, http::initial_privacy_policy(assets, config), retention.hours(), now);
+    });
 
     chat::hub hub(store, keys, policy, clock,
                   {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour});
     hub.load();
-    http::pages site(assets, config, policy, retention);
+    http::pages site(assets, config, policy);
     http::privacy_api privacy_routes(store, keys, policy, retention, clock, hub);
     http::staff_api api(store, keys, clock, hub, privacy_routes);
     privacy::traffic_counter traffic(clock);
@@ -151,18 +151,18 @@ int purge(const core::config& config) {
     core::system_clock clock;
     auto now = clock.now();
     int hours = privacy::retention_hours(db, config.retention_hours);
+    int repaired = privacy::repair_partial_erasures(db);
     int total = 0;
     int evaluations = 0;
     for (;;) {
-        store::transaction tx(db);
         auto batch = privacy::purge_expired(db, keys, now, std::chrono::hours(hours), 100);
-        int repaired = privacy::purge_keyless_conversations(db);
         if (!batch.purged.empty()) {
+            store::transaction tx(db);
             privacy::audit(db, now, std::nullopt, "retention_purge",
                            std::to_string(batch.purged.size()) + " conversations (command line)");
+            tx.commit();
         }
-        tx.commit();
-        total += static_cast<int>(batch.purged.size()) + repaired;
+        total += static_cast<int>(batch.purged.size());
         evaluations += batch.evaluations_written;
         if (!batch.purged.empty()) {
             std::cout << "purged " << total << " conversations so far\n" << std::flush;
@@ -171,7 +171,9 @@ int purge(const core::config& config) {
     }
     privacy::truncate_write_ahead_logs(db);
     std::cout << "purge done: " << total << " conversations erased, " << evaluations
-              << " evaluation records written (retention " << hours << " hours)\n";
+              << " evaluation records written, " << repaired
+              << " left-overs of an interrupted erasure removed (retention " << hours
+              << " hours)\n";
     return 0;
 }
 

@@ -11,6 +11,8 @@ namespace sc::app {
 namespace {
 
 constexpr int purge_batch_size = 500;
+// Long enough for a phone to get its signal back and the page to reconnect.
+constexpr std::chrono::minutes abandoned_after{10};
 
 }  // namespace
 
@@ -30,6 +32,7 @@ void maintenance::every_minute() {
         traffic_.flush(db);
         staff::remove_expired_sessions(db, now);
     });
+    hub_.close_abandoned(abandoned_after);
     // One purge at a time: a long one is still running when the next minute comes.
     if (!purging_.exchange(true)) purge_batch(0);
 }
@@ -38,15 +41,17 @@ void maintenance::purge_batch(int purged_so_far) {
     auto now = clock_.now();
     auto retention = retention_.period();
     auto result = std::make_shared<privacy::purge_batch_result>();
-    store_.submit(
+    // The purge commits in steps of its own (see privacy/purge.hpp): a maintenance job.
+    store_.submit_maintenance(
         [this, now, retention, result, first = purged_so_far == 0](store::database& db) {
             *result = privacy::purge_expired(db, keys_, now, retention, purge_batch_size);
-            int repaired = privacy::purge_keyless_conversations(db);
-            if (first) repaired += privacy::purge_orphan_keys(db);
+            int repaired = first ? privacy::repair_partial_erasures(db) : 0;
             if (repaired > 0) spdlog::warn("event=purge_repaired_partial_erasure count={}", repaired);
             if (!result->purged.empty()) {
+                store::transaction tx(db);
                 privacy::audit(db, now, std::nullopt, "retention_purge",
                                std::to_string(result->purged.size()) + " conversations");
+                tx.commit();
             }
         },
         [this, result, purged_so_far](core::result<> r) {

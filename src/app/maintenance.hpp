@@ -1,6 +1,6 @@
-// The server's scheduled work, queued once a minute: erase conversations past retention
-// (in batches, then truncate the write-ahead logs), store traffic counts, forget expired
-// staff sessions.
+// The server's scheduled work, queued once a minute: close waiting chats whose visitor is
+// gone, erase conversations past retention (in batches, then truncate the write-ahead
+// logs), store traffic counts, forget expired staff sessions.
 #pragma once
 
 #include "chat/hub.hpp"

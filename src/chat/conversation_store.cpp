@@ -86,8 +86,11 @@ void set_disposition(store::database& db, const std::string& id, const std::stri
         .run();
 }
 
-void mark_evaluated(store::database& db, const std::string& id) {
-    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ?").bind(1, id).run();
+bool claim_evaluation(store::database& db, const std::string& id) {
+    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ? AND evaluated = 0")
+        .bind(1, id)
+        .run();
+    return db.changes() == 1;
 }
 
 void close_unreadable_conversations(store::database& db, std::int64_t now) {

@@ -82,6 +82,7 @@ void hub::load() {
         }
         c.last_seq = r.last_seq;
         c.policy_version = r.policy_version;
+        c.visitor_gone_at = clock_.now();  // nobody is connected after a restart
         c.needs_disposition = c.state == status::closed;
         auto ids = store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
         for (const auto& m : ids) {
@@ -256,6 +257,7 @@ void hub::visitor_gone(const link* l) {
     if (c == nullptr || c->visitor_key != l) return;
     c->visitor.reset();
     c->visitor_key = nullptr;
+    c->visitor_gone_at = clock_.now();
     if (c->state == status::active) {
         to_owner(*c, encode({{"type", "typing"}, {"conversation_id", id}, {"active", false}}));
         to_owner(*c, encode({{"type", "visitor"}, {"conversation_id", id}, {"connected", false}}));
@@ -498,6 +500,20 @@ void hub::forget_purged(const std::vector<std::string>& conversation_ids) {
     }
 }
 
+void hub::close_abandoned(std::chrono::seconds grace) {
+    std::lock_guard lock(mutex_);
+    auto now = clock_.now();
+    std::vector<std::string> abandoned;
+    for (const auto& id : queue_) {
+        auto* c = find(id);
+        if (c && c->visitor_key == nullptr && now - c->visitor_gone_at >= grace) {
+            abandoned.push_back(id);
+        }
+    }
+    for (const auto& id : abandoned) close_conversation(*find(id), "visitor", "");
+    if (!abandoned.empty()) spdlog::info("event=abandoned_chats_closed count={}", abandoned.size());
+}
+
 hub::counts hub::snapshot() const {
     std::lock_guard lock(mutex_);
     counts out;
@@ -715,8 +731,7 @@ hub::extra_work hub::record_evaluation(const conversation& c,
     facts.policy_version = c.policy_version;
     auto record = privacy::evaluate(facts);
     return [record, id = c.id](store::database& db) {
-        privacy::insert_evaluation(db, record);
-        mark_evaluated(db, id);
+        if (claim_evaluation(db, id)) privacy::insert_evaluation(db, record);
     };
 }
 

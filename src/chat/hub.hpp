@@ -73,6 +73,9 @@ public:
     void disconnect_staff(std::int64_t staff_id);
     /// The purge erased these conversations: drop any that are still shown.
     void forget_purged(const std::vector<std::string>& conversation_ids);
+    /// Takes out of the queue every waiting chat whose visitor has been gone for `grace`
+    /// (closed the tab, lost the phone): nobody is left to answer.
+    void close_abandoned(std::chrono::seconds grace);
 
     struct counts {
         std::size_t waiting = 0;
@@ -103,6 +106,7 @@ private:
         std::map<std::string, sent_id> advocate_ids;
         std::weak_ptr<link> visitor;
         const link* visitor_key = nullptr;
+        core::time_point visitor_gone_at{};  // when the last visitor connection ended
         std::int64_t visitor_replay_through = 0;
         bool needs_disposition = false;
         std::int64_t policy_version = 1;

@@ -75,8 +75,8 @@ std::string initial_privacy_policy(const asset_catalog& assets, const core::conf
 }
 
 pages::pages(const asset_catalog& assets, const core::config& config,
-             const privacy::policy_registry& policy, const privacy::retention_setting& retention)
-    : assets_(assets), policy_(policy), retention_(retention) {
+             const privacy::policy_registry& policy)
+    : assets_(assets), policy_(policy) {
     auto layout = assets.file("templates/layout.html");
     if (!layout) throw std::runtime_error("templates/layout.html is not built in");
     layout_ = std::string(*layout);
@@ -127,7 +127,7 @@ const std::string* pages::find(std::string_view path) const {
 
 std::string pages::render_policy(const privacy::policy_version& v, bool current) const {
     mustache::data values = values_;
-    int hours = retention_.hours();
+    int hours = v.retention_hours;
     values.set("retention_hours", std::to_string(hours));
     values.set("retention_summary",
                hours == 0 ? std::string("They are erased within a minute of the chat ending.")

@@ -7,7 +7,6 @@
 #include "core/config.hpp"
 #include "http/assets.hpp"
 #include "privacy/policy.hpp"
-#include "privacy/retention.hpp"
 
 #include <kainjow/mustache.hpp>
 
@@ -22,7 +21,7 @@ class pages {
 public:
     /// Throws std::runtime_error when a template or an operator's page cannot be used.
     pages(const asset_catalog& assets, const core::config& config,
-          const privacy::policy_registry& policy, const privacy::retention_setting& retention);
+          const privacy::policy_registry& policy);
 
     /// The HTML of a fixed page by path ("/", "/chat"), or nothing for an unknown path.
     const std::string* find(std::string_view path) const;
@@ -42,7 +41,6 @@ private:
 
     const asset_catalog& assets_;
     const privacy::policy_registry& policy_;
-    const privacy::retention_setting& retention_;
     kainjow::mustache::data values_;
     std::string layout_;
     std::map<std::string, std::string, std::less<>> rendered_;

@@ -137,14 +137,23 @@ response privacy_api::retention(const request& req, const staff::member& me) {
     int before = retention_.hours();
     int after = static_cast<int>(hours->as_int64());
     auto now = clock_.now();
-    store_.call([&](store::database& db) {
+    // The period is part of what the policy promises: a change is a new policy version.
+    auto markdown = policy_.latest_markdown();
+    auto published = store_.call([&](store::database& db) {
         privacy::set_retention_hours(db, after);
         privacy::audit(db, now, me.id, "retention_changed",
                        std::to_string(before) + " -> " + std::to_string(after) + " hours");
+        auto v = policy_.publish(db, markdown, after, now, me.id, now);
+        if (v) {
+            privacy::audit(db, now, me.id, "policy_published",
+                           "version " + std::to_string(v->version));
+        }
+        return v;
     });
+    if (!published) return error_response(published.error());
     retention_.set(after);
     spdlog::info("event=retention_changed staff_id={} hours={}", me.id, after);
-    return ok({{"hours", after}});
+    return ok({{"hours", after}, {"policy_version", published->version}});
 }
 
 response privacy_api::closed_conversations() {
@@ -181,13 +190,17 @@ response privacy_api::closed_conversations() {
 
 response privacy_api::purge(const std::string& conversation_id, const staff::member& me) {
     auto now = clock_.now();
-    auto done = store_.call([&](store::database& db) -> core::result<> {
+    // The erasure commits in steps of its own, so it runs as a maintenance job.
+    auto done = store_.call_maintenance([&](store::database& db) -> core::result<> {
         auto r = privacy::purge_conversation(db, keys_, conversation_id);
-        if (r) privacy::audit(db, now, me.id, "conversation_purged", conversation_id);
+        if (!r) return r;
+        store::transaction tx(db);
+        privacy::audit(db, now, me.id, "conversation_purged", conversation_id);
+        tx.commit();
+        privacy::truncate_write_ahead_logs(db);
         return r;
     });
     if (!done) return error_response(done.error());
-    store_.call([](store::database& db) { privacy::truncate_write_ahead_logs(db); });
     hub_.forget_purged({conversation_id});
     spdlog::info("event=conversation_purged staff_id={}", me.id);
     return ok({{"purged", conversation_id}});
@@ -247,6 +260,7 @@ response privacy_api::policies() {
                         {"effective_at", core::format_utc(core::from_unix_seconds(v.effective_at))},
                         {"published_at", core::format_utc(core::from_unix_seconds(v.published_at))},
                         {"in_force", v.version == in_force},
+                        {"retention_hours", v.retention_hours},
                         {"markdown", v.markdown}});
     }
     return ok({{"versions", list}});
@@ -275,7 +289,7 @@ response privacy_api::publish_policy(const request& req, const staff::member& me
     }
     std::string text(markdown->as_string());
     auto published = store_.call([&](store::database& db) {
-        auto v = policy_.publish(db, text, effective, me.id, now);
+        auto v = policy_.publish(db, text, retention_.hours(), effective, me.id, now);
         if (v) privacy::audit(db, now, me.id, "policy_published", "version " + std::to_string(v->version));
         return v;
     });

@@ -1,6 +1,8 @@
 // Privacy policy versions. Administrators publish a new version with an effective time;
 // the public page shows the version in force and an archive of earlier ones. Everything a
-// visitor submits records the version in force when they submitted it.
+// visitor submits records the version in force when they submitted it. Each version keeps
+// the retention period it promised, so changing retention publishes a new version rather
+// than rewriting old ones.
 #pragma once
 
 #include "core/clock.hpp"
@@ -21,6 +23,7 @@ struct policy_version {
     std::int64_t effective_at = 0;
     std::int64_t published_at = 0;
     std::optional<std::int64_t> published_by;
+    int retention_hours = 72;
 };
 
 inline constexpr std::size_t policy_max_bytes = 200 * 1024;
@@ -28,8 +31,9 @@ inline constexpr std::size_t policy_max_bytes = 200 * 1024;
 class policy_registry {
 public:
     /// Loads every version; on an empty table first records `initial_markdown` as version 1,
-    /// in force from `now`.
-    void load(store::database& db, const std::string& initial_markdown, core::time_point now);
+    /// in force from `now` with `retention_hours`.
+    void load(store::database& db, const std::string& initial_markdown, int retention_hours,
+              core::time_point now);
 
     /// The version in force at `now`: the latest whose effective time has come.
     std::int64_t in_force(core::time_point now) const;
@@ -41,8 +45,10 @@ public:
     /// Records a new version. `effective_at` may not be in the past: a change applies to what
     /// visitors submit after it is posted, never before.
     core::result<policy_version> publish(store::database& db, const std::string& markdown,
-                                         core::time_point effective_at, std::int64_t staff_id,
-                                         core::time_point now);
+                                         int retention_hours, core::time_point effective_at,
+                                         std::int64_t staff_id, core::time_point now);
+    /// The newest version's text (in force or scheduled), to carry into the next one.
+    std::string latest_markdown() const;
 
 private:
     mutable std::mutex mutex_;

@@ -11,8 +11,13 @@ namespace sc::privacy {
 namespace {
 
 // The evaluation record a conversation never got (the visitor left and no disposition was
-// recorded), made from what is stored just before the key is destroyed.
-void evaluate_before_erasing(store::database& db, const keyring& keys, const std::string& id) {
+// recorded), made from what is stored while the key still exists. The flag and the record
+// change together, so each conversation gets exactly one.
+void evaluate_once(store::database& db, const keyring& keys, const std::string& id) {
+    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ? AND evaluated = 0")
+        .bind(1, id)
+        .run();
+    if (db.changes() == 0) return;
     auto s = db.prepare(
         "SELECT c.channel, c.lang, c.created_at, c.accepted_at, coalesce(c.closed_at, c.created_at),"
         " coalesce(c.disposition, ''), c.policy_version, c.intake, k.sealed_key"
@@ -39,11 +44,28 @@ void evaluate_before_erasing(store::database& db, const keyring& keys, const std
     insert_evaluation(db, evaluate(f));
 }
 
-void erase(store::database& db, const std::string& id) {
-    // The key first: from this statement on, nothing can read the conversation.
-    db.prepare("DELETE FROM vault.conversation_keys WHERE conversation_id = ?").bind(1, id).run();
-    db.prepare("DELETE FROM messages WHERE conversation_id = ?").bind(1, id).run();
-    db.prepare("DELETE FROM conversations WHERE id = ?").bind(1, id).run();
+void erase(store::database& db, const keyring& keys, const std::vector<std::string>& ids) {
+    if (ids.empty()) return;
+    {
+        store::transaction tx(db);
+        for (const auto& id : ids) evaluate_once(db, keys, id);
+        tx.commit();
+    }
+    {
+        store::transaction tx(db);
+        for (const auto& id : ids) {
+            db.prepare("DELETE FROM vault.conversation_keys WHERE conversation_id = ?")
+                .bind(1, id)
+                .run();
+        }
+        tx.commit();
+    }
+    store::transaction tx(db);
+    for (const auto& id : ids) {
+        db.prepare("DELETE FROM messages WHERE conversation_id = ?").bind(1, id).run();
+        db.prepare("DELETE FROM conversations WHERE id = ?").bind(1, id).run();
+    }
+    tx.commit();
 }
 
 }  // namespace
@@ -51,27 +73,21 @@ void erase(store::database& db, const std::string& id) {
 purge_batch_result purge_expired(store::database& db, const keyring& keys, core::time_point now,
                                  std::chrono::seconds retention, int limit) {
     purge_batch_result out;
-    auto cutoff = core::unix_seconds(now - retention);
     auto s = db.prepare(
         "SELECT id, evaluated FROM conversations WHERE status = 'closed' AND legal_hold = 0"
         " AND closed_at <= ? ORDER BY closed_at LIMIT ?");
-    s.bind(1, cutoff).bind(2, limit);
-    std::vector<std::pair<std::string, bool>> due;
-    while (s.step()) due.emplace_back(s.text(0), s.integer(1) != 0);
-    for (const auto& [id, evaluated] : due) {
-        if (!evaluated) {
-            evaluate_before_erasing(db, keys, id);
-            ++out.evaluations_written;
-        }
-        erase(db, id);
-        out.purged.push_back(id);
+    s.bind(1, core::unix_seconds(now - retention)).bind(2, limit);
+    while (s.step()) {
+        out.purged.push_back(s.text(0));
+        if (s.integer(1) == 0) ++out.evaluations_written;
     }
+    erase(db, keys, out.purged);
     return out;
 }
 
 core::result<> purge_conversation(store::database& db, const keyring& keys,
                                   const std::string& conversation_id) {
-    auto s = db.prepare("SELECT status, legal_hold, evaluated FROM conversations WHERE id = ?");
+    auto s = db.prepare("SELECT status, legal_hold FROM conversations WHERE id = ?");
     s.bind(1, conversation_id);
     if (!s.step()) return core::fail(core::errc::not_found, "no such conversation");
     if (s.text(0) != "closed") {
@@ -80,25 +96,23 @@ core::result<> purge_conversation(store::database& db, const keyring& keys,
     if (s.integer(1) != 0) {
         return core::fail(core::errc::conflict, "this conversation is on legal hold");
     }
-    if (s.integer(2) == 0) evaluate_before_erasing(db, keys, conversation_id);
-    erase(db, conversation_id);
+    erase(db, keys, {conversation_id});
     return {};
 }
 
-int purge_orphan_keys(store::database& db) {
+int repair_partial_erasures(store::database& db) {
+    store::transaction tx(db);
+    db.exec("DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations"
+            " WHERE status = 'closed' AND id NOT IN"
+            " (SELECT conversation_id FROM vault.conversation_keys))");
+    db.exec("DELETE FROM conversations WHERE status = 'closed' AND id NOT IN"
+            " (SELECT conversation_id FROM vault.conversation_keys)");
+    int erased = db.changes();
     db.exec("DELETE FROM vault.conversation_keys WHERE conversation_id NOT IN"
             " (SELECT id FROM conversations)");
-    return db.changes();
-}
-
-int purge_keyless_conversations(store::database& db) {
-    auto s = db.prepare(
-        "SELECT id FROM conversations WHERE status = 'closed' AND id NOT IN"
-        " (SELECT conversation_id FROM vault.conversation_keys)");
-    std::vector<std::string> keyless;
-    while (s.step()) keyless.push_back(s.text(0));
-    for (const auto& id : keyless) erase(db, id);
-    return static_cast<int>(keyless.size());
+    erased += db.changes();
+    tx.commit();
+    return erased;
 }
 
 void truncate_write_ahead_logs(store::database& db) {

@@ -1,7 +1,13 @@
-// Retention: deleting closed conversations for good. A conversation is erased by destroying
-// its key in the vault and deleting its rows (secure_delete overwrites them), in one
-// transaction; afterwards the write-ahead logs are truncated so no file holds the old pages.
-// Any copy made earlier (a backup) is unreadable because the key existed only in the vault.
+// Retention: deleting closed conversations for good, in three steps that each commit on
+// their own, because the database and the key vault are two files and SQLite commits them
+// separately:
+//   1. write the evaluation record of any conversation that lacks one (it needs the key);
+//   2. destroy the keys in the vault: from here on nothing can read the conversations;
+//   3. delete their rows (secure_delete overwrites them).
+// A crash after any step leaves a state the next purge finishes. Afterwards the write-ahead
+// logs are truncated so no file holds the old pages, and any earlier copy (a backup) is
+// unreadable because the key existed only in the vault. These functions manage their own
+// transactions: call them outside one (a store maintenance job, or the command line).
 #pragma once
 
 #include "core/clock.hpp"
@@ -21,8 +27,7 @@ struct purge_batch_result {
 };
 
 /// Erases up to `limit` closed conversations that closed at least `retention` before `now`
-/// and are not on legal hold, writing the evaluation record of any that lack one. The
-/// caller owns the transaction. Safe to repeat: a crashed run is finished by the next.
+/// and are not on legal hold. Safe to repeat: a crashed run is finished by the next.
 purge_batch_result purge_expired(store::database& db, const keyring& keys, core::time_point now,
                                  std::chrono::seconds retention, int limit);
 
@@ -30,13 +35,11 @@ purge_batch_result purge_expired(store::database& db, const keyring& keys, core:
 core::result<> purge_conversation(store::database& db, const keyring& keys,
                                   const std::string& conversation_id);
 
-/// Closed conversations whose key is already gone: what a crash between the two files can
-/// leave. Safe from any process.
-int purge_keyless_conversations(store::database& db);
-
-/// Keys whose conversation is gone. Only for the server's own writer, which creates a
-/// conversation and its key together: another process could see one without the other.
-int purge_orphan_keys(store::database& db);
+/// Finishes what a crash or a restored file can leave half done: closed conversations whose
+/// key is gone, and keys whose conversation is gone. Safe from any process, also while the
+/// server runs: SQLite commits the main file before the vault, so a new conversation is
+/// never seen as a key without its row. Returns how many were erased.
+int repair_partial_erasures(store::database& db);
 
 /// Returns freed pages to the file system and truncates both write-ahead logs, so deleted
 /// pages survive in no file. Outside any transaction.

@@ -67,7 +67,8 @@ CREATE TABLE policy_versions (
     markdown     TEXT NOT NULL,
     effective_at INTEGER NOT NULL,
     published_at INTEGER NOT NULL,
-    published_by INTEGER REFERENCES staff(id)
+    published_by INTEGER REFERENCES staff(id),
+    retention_hours INTEGER NOT NULL
 );
 CREATE TABLE evaluations (
     id             TEXT PRIMARY KEY,

@@ -42,11 +42,23 @@ public:
     /// For blocking callers (HTTP handlers on the blocking pool, start-up, tests).
     template <class Fn>
     auto call(Fn fn) -> std::invoke_result_t<Fn, database&> {
+        return call_with(std::move(fn), false);
+    }
+
+    /// Like call, for work that manages its own transactions (see submit_maintenance).
+    template <class Fn>
+    auto call_maintenance(Fn fn) -> std::invoke_result_t<Fn, database&> {
+        return call_with(std::move(fn), true);
+    }
+
+private:
+    template <class Fn>
+    auto call_with(Fn fn, bool maintenance) -> std::invoke_result_t<Fn, database&> {
         using R = std::invoke_result_t<Fn, database&>;
         auto promise = std::make_shared<std::promise<R>>();
         auto future = promise->get_future();
         auto slot = std::make_shared<std::optional<std::conditional_t<std::is_void_v<R>, int, R>>>();
-        submit(
+        enqueue({
             [fn = std::move(fn), slot](database& db) mutable {
                 if constexpr (std::is_void_v<R>) {
                     fn(db);
@@ -62,11 +74,11 @@ public:
                 } else {
                     promise->set_value(std::move(**slot));
                 }
-            });
+            },
+            maintenance});
         return future.get();
     }
 
-private:
     struct job {
         work_fn work;
         done_fn done;

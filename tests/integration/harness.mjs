@@ -292,8 +292,9 @@ export async function addStaff(dataDir, { email, name, role = 'coordinator', pas
 /**
  * A plain HTTP request with node:http (so every header, including each
  * Set-Cookie, is visible). Resolves {status, headers, setCookies, text, json}.
+ * `localAddress` binds the client side to that source address (e.g. 127.0.0.77).
  */
-export function request(server, method, pathname, { headers = {}, body, json } = {}) {
+export function request(server, method, pathname, { headers = {}, body, json, localAddress } = {}) {
   return new Promise((resolve, reject) => {
     const h = { ...headers };
     let payload = body;
@@ -303,9 +304,10 @@ export function request(server, method, pathname, { headers = {}, body, json } =
     }
     if (payload !== undefined) h['content-length'] = Buffer.byteLength(payload);
     const req = http.request(
-      { host: '127.0.0.1', port: server.port, method, path: pathname, headers: h },
+      { host: '127.0.0.1', port: server.port, method, path: pathname, headers: h, localAddress },
       (res) => {
         const chunks = [];
+        const boundTo = res.socket?.localAddress; // the client side of the connection
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
           const raw = Buffer.concat(chunks);
@@ -324,6 +326,7 @@ export function request(server, method, pathname, { headers = {}, body, json } =
             raw,
             text,
             json: parsed,
+            localAddress: boundTo,
           });
         });
         res.on('error', reject);
@@ -339,10 +342,11 @@ export function request(server, method, pathname, { headers = {}, body, json } =
  * POST /api/staff/login. Resolves {status, response, cookie, csrf, user}; cookie
  * is the `name=value` pair to send back, or null.
  */
-export async function tryLogin(server, email, password) {
+export async function tryLogin(server, email, password, { localAddress } = {}) {
   const res = await request(server, 'POST', '/api/staff/login', {
     headers: { origin: server.origin },
     json: { email, password },
+    localAddress,
   });
   const sessionCookie = res.setCookies.find((c) => c.startsWith('__Host-sc_session='));
   const cookie = sessionCookie ? sessionCookie.split(';')[0] : null;
@@ -357,8 +361,8 @@ export async function tryLogin(server, email, password) {
 }
 
 /** Signs in and throws unless it worked: {cookie, csrf, user}. */
-export async function login(server, email, password) {
-  const r = await tryLogin(server, email, password);
+export async function login(server, email, password, opts = {}) {
+  const r = await tryLogin(server, email, password, opts);
   if (r.status !== 200 || !r.cookie || !r.csrf) {
     throw new Error(`login ${email}: status ${r.status}, body ${r.response.text}, ` +
       `set-cookie ${JSON.stringify(r.response.setCookies)}`);
@@ -431,10 +435,15 @@ export class WsClient {
     });
   }
 
-  /** Opens a connection; rejects with UpgradeRefused if the server says no. */
-  static connect(url, { headers = {}, name = url } = {}) {
+  /**
+   * Opens a connection; rejects with UpgradeRefused if the server says no.
+   * `localAddress` binds the client side to that source address.
+   */
+  static connect(url, { headers = {}, name = url, localAddress } = {}) {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers, maxPayload: 16 * 1024 * 1024 });
+      const opts = { headers, maxPayload: 16 * 1024 * 1024 };
+      if (localAddress) opts.localAddress = localAddress;
+      const ws = new WebSocket(url, opts);
       const client = new WsClient(ws, name);
       ws.once('upgrade', (res) => {
         client.upgradeHeaders = res.headers;
@@ -575,17 +584,17 @@ export async function closeAll(...clients) {
 let visitorCount = 0;
 
 /** A new /ws/visitor connection with no conversation yet. */
-export async function connectVisitor(server, name) {
+export async function connectVisitor(server, name, { localAddress } = {}) {
   visitorCount += 1;
-  return WsClient.connect(server.wsUrl('/ws/visitor'), { name: name || `visitor#${visitorCount}` });
+  return WsClient.connect(server.wsUrl('/ws/visitor'), { name: name || `visitor#${visitorCount}`, localAddress });
 }
 
 /**
  * Connects a visitor and starts a chat. Resolves {ws, token, conversation}.
  * Throws with the error frame if the server refuses.
  */
-export async function startVisitor(server, { intake, lang, name } = {}) {
-  const ws = await connectVisitor(server, name);
+export async function startVisitor(server, { intake, lang, name, localAddress } = {}) {
+  const ws = await connectVisitor(server, name, { localAddress });
   const frame = { type: 'start' };
   if (intake !== undefined) frame.intake = intake;
   if (lang !== undefined) frame.lang = lang;
@@ -613,10 +622,11 @@ export async function resumeVisitor(server, token, lastSeq, name) {
 // ---------------------------------------------------------------- staff side
 
 /** Opens /ws/staff with the session cookie and our Origin, says hello, waits for `state`. */
-export async function connectStaff(server, session, name) {
+export async function connectStaff(server, session, name, { localAddress } = {}) {
   const ws = await WsClient.connect(server.wsUrl('/ws/staff'), {
     headers: { cookie: session.cookie, origin: server.origin },
     name: name || `staff:${session.user?.email ?? '?'}`,
+    localAddress,
   });
   ws.send({ type: 'hello', csrf_token: session.csrf });
   const state = await ws.next((f) => f.type === 'state' || f.type === 'error', FRAME_TIMEOUT_MS, 'state');
@@ -718,19 +728,19 @@ export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 let staffCount = 0;
 
 /** Adds a staff member through the CLI and signs them in: {email, name, session}. */
-export async function newStaff(server, { role = 'coordinator', name } = {}) {
+export async function newStaff(server, { role = 'coordinator', name, localAddress } = {}) {
   staffCount += 1;
   const n = name || `Advocate${staffCount}`;
   const email = `staff${staffCount}-${process.pid}@test.invalid`;
   await addStaff(server.dataDir, { email, name: n, role });
-  const session = await login(server, email, STAFF_PASSWORD);
+  const session = await login(server, email, STAFF_PASSWORD, { localAddress });
   return { email, name: n, role, session };
 }
 
 /** Signs a new coordinator in on /ws/staff and makes them available. */
 export async function availableCoordinator(server, opts = {}) {
   const who = await newStaff(server, opts);
-  const staff = await connectStaff(server, who.session);
+  const staff = await connectStaff(server, who.session, undefined, { localAddress: opts.localAddress });
   await setAvailable(staff, true);
   return { ...who, ...staff };
 }

@@ -21,3 +21,41 @@ export function elapsed(iso: string | null | undefined, now = Date.now()): strin
   const pad = (n: number) => (n < 10 ? '0' : '') + n;
   return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
 }
+
+/**
+ * "Nov 29, 2025, 10:04 AM" (with `seconds`, "10:04:31 AM") in the reader's own time zone and
+ * format; empty if the time is not valid.
+ */
+export function dateTime(iso: string | null | undefined, seconds = false): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (isNaN(date.getTime())) return '';
+  return date.toLocaleString([], {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    second: seconds ? '2-digit' : undefined,
+  });
+}
+
+/**
+ * The value of an `<input type="datetime-local">` (the reader's own time, "2026-12-01T09:00")
+ * as a UTC time the server reads, "2026-12-01T08:00:00Z"; null if it is not a valid time.
+ */
+export function localInputToUtc(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;
+  const date = new Date(value); // a date and time without an offset is local time
+  if (isNaN(date.getTime())) return null;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `date` as a datetime-local input value ("2026-12-01T09:00"), in the reader's time. */
+export function toLocalInput(date: Date): string {
+  const pad = (n: number) => (n < 10 ? '0' : '') + n;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}

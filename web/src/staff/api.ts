@@ -40,7 +40,12 @@ export function csrf(): string {
   return csrfToken;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+/** One call to the staff API; a POST carries the CSRF token. Throws ApiError. */
+export async function request<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (method === 'POST') {
     headers['Content-Type'] = 'application/json';

@@ -7,6 +7,7 @@ import type {
   Me,
   OverviewChat,
   QueueEntry,
+  Role,
   StaffFrame,
   StaffMember,
   StaffRequest,
@@ -16,16 +17,38 @@ import { ReconnectingSocket } from '../lib/socket';
 import { AccountsPanel } from './accounts';
 import { ApiError, csrf, me as fetchSession, type User } from './api';
 import { Attention } from './attention';
+import { AuditPanel } from './audit';
 import { ChatList } from './chats';
+import { ErasurePanel } from './erasure';
 import { errorText, roleLabel } from './labels';
 import { OverviewPanel } from './overview';
+import { PoliciesPanel } from './policies';
 import { QueuePanel } from './queue';
+import { RetentionPanel } from './retention';
 import { TeamPanel } from './team';
 import { startTicker } from './ticker';
+import { TrafficPanel } from './traffic';
 
 export interface ConsoleEvents {
   /** The session is gone (expired, signed out elsewhere, account disabled). */
   sessionEnded(): void;
+}
+
+/** Who sees which section besides Chats; the server refuses the others' data anyway. */
+const SECTION_ROLES: Record<string, Role[]> = {
+  'panel-overview': ['supervisor', 'admin'],
+  'panel-accounts': ['admin'],
+  'panel-retention': ['supervisor', 'admin'],
+  'panel-erasure': ['supervisor', 'admin'],
+  'panel-audit': ['supervisor', 'admin'],
+  'panel-traffic': ['admin'],
+  'panel-policies': ['admin'],
+};
+
+/** A section that fetches its data over HTTP each time it is opened. */
+interface LoadedSection {
+  load(): Promise<unknown>;
+  clear(): void;
 }
 
 /** Frames that are sometimes wrapped in an object (see protocol.ts). */
@@ -54,9 +77,12 @@ export class StaffConsole {
   private readonly team_ = new TeamPanel();
   private readonly overview_ = new OverviewPanel();
   private readonly accounts_: AccountsPanel;
+  private readonly retention_: RetentionPanel;
+  private readonly loaded_: Record<string, LoadedSection>;
   private readonly socket_: ReconnectingSocket<StaffFrame, StaffRequest>;
 
   private me_: Me | null = null;
+  private view_ = 'panel-chats';
   private available_ = false;
   /** The session was just checked (sign-in or page load); skip one /me call. */
   private sessionFresh_ = false;
@@ -82,7 +108,16 @@ export class StaffConsole {
       this.queue_.langs,
       (text) => this.announce_(text),
     );
-    this.accounts_ = new AccountsPanel(() => this.sessionEnded_());
+    const sessionEnded = () => this.sessionEnded_();
+    this.accounts_ = new AccountsPanel(sessionEnded);
+    this.retention_ = new RetentionPanel(sessionEnded);
+    this.loaded_ = {
+      'panel-retention': this.retention_,
+      'panel-erasure': new ErasurePanel(sessionEnded),
+      'panel-audit': new AuditPanel(sessionEnded),
+      'panel-traffic': new TrafficPanel(sessionEnded),
+      'panel-policies': new PoliciesPanel(sessionEnded),
+    };
     this.socket_ = new ReconnectingSocket<StaffFrame, StaffRequest>(
       '/ws/staff',
       {
@@ -115,6 +150,10 @@ export class StaffConsole {
     this.chats_.clear();
     this.queue_.clear();
     this.attention_.reset();
+    for (const id of Object.keys(this.loaded_)) this.loaded_[id].clear();
+    for (const button of this.views_) {
+      if (SECTION_ROLES[button.dataset.view || '']) button.hidden = true;
+    }
     this.me_ = null;
     setLive(this.alertLine_, '');
   }
@@ -140,6 +179,7 @@ export class StaffConsole {
   }
 
   private showView_(panelId: string): void {
+    this.view_ = panelId;
     for (const button of this.views_) {
       const target = button.dataset.view || '';
       const on = target === panelId;
@@ -147,6 +187,7 @@ export class StaffConsole {
       byId(target).hidden = !on;
     }
     if (panelId === 'panel-accounts' && this.me_) void this.accounts_.load(this.me_.id);
+    if (this.loaded_[panelId]) void this.loaded_[panelId].load();
   }
 
   /** Before each (re)connection: the session must still exist, and the CSRF token be current. */
@@ -248,15 +289,25 @@ export class StaffConsole {
         : '',
     );
 
-    const mayOverview = state.me.role === 'supervisor' || state.me.role === 'admin';
-    byId('view-overview').hidden = !mayOverview;
-    byId('view-accounts').hidden = state.me.role !== 'admin';
+    this.showSections_(state.me.role);
+    const mayOverview = SECTION_ROLES['panel-overview'].indexOf(state.me.role) >= 0;
     if (mayOverview) this.overview_.update(unwrap<OverviewChat>(state.overview, 'chats'));
 
     this.onStaff_(unwrap<StaffMember>(state.staff, 'staff'));
     this.chats_.sync(state.chats || []);
     this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'));
     this.updateSeats_();
+  }
+
+  /** Shows the section buttons this role may use; leaves a section it may no longer see. */
+  private showSections_(role: Role): void {
+    for (const button of this.views_) {
+      const roles = SECTION_ROLES[button.dataset.view || ''];
+      if (roles) button.hidden = roles.indexOf(role) < 0;
+    }
+    this.retention_.setEditable(role === 'admin');
+    const roles = SECTION_ROLES[this.view_];
+    if (roles && roles.indexOf(role) < 0) this.showView_('panel-chats');
   }
 
   private onQueue_(entries: QueueEntry[]): void {
