@@ -5,6 +5,8 @@
 #include "privacy/purge.hpp"
 #include "staff/sessions.hpp"
 
+#include <malloc.h>
+
 #include <memory>
 
 namespace sc::app {
@@ -33,6 +35,9 @@ void maintenance::every_minute() {
         staff::remove_expired_sessions(db, now);
     });
     hub_.close_abandoned(abandoned_after);
+    // glibc keeps memory freed after a burst (many chats starting at once) for reuse;
+    // give it back so a quiet server stays small.
+    malloc_trim(0);
     // One purge at a time: a long one is still running when the next minute comes.
     if (!purging_.exchange(true)) purge_batch(0);
 }

@@ -86,13 +86,6 @@ void set_disposition(store::database& db, const std::string& id, const std::stri
         .run();
 }
 
-bool claim_evaluation(store::database& db, const std::string& id) {
-    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ? AND evaluated = 0")
-        .bind(1, id)
-        .run();
-    return db.changes() == 1;
-}
-
 void close_unreadable_conversations(store::database& db, std::int64_t now) {
     db.prepare("UPDATE conversations SET status = 'closed', closed_at = ?, resume_token_hash = NULL"
                " WHERE status != 'closed' AND id NOT IN"

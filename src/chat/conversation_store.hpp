@@ -47,9 +47,6 @@ void mark_transferred(store::database& db, const std::string& id, std::int64_t s
 void mark_closed(store::database& db, const std::string& id, const std::string& by,
                  std::int64_t at);
 void set_disposition(store::database& db, const std::string& id, const std::string& disposition);
-/// Marks the conversation as evaluated; false if it already was, or is gone (purged), in
-/// which case no second evaluation record may be written.
-bool claim_evaluation(store::database& db, const std::string& id);
 /// Closes live conversations whose key is missing (a crash between the two files): nobody
 /// can read them, so they go to the purge.
 void close_unreadable_conversations(store::database& db, std::int64_t now);

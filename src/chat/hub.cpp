@@ -25,14 +25,7 @@ constexpr std::array dispositions{"information", "safety_planning", "emotional_s
                                   "referral",    "no_response",     "other"};
 constexpr std::int64_t default_wait_s = 120;
 constexpr std::size_t wait_samples = 20;
-
-std::string message_context(const std::string& conversation_id, std::int64_t seq) {
-    return conversation_id + ":" + std::to_string(seq);
-}
-
-std::string intake_context(const std::string& conversation_id) {
-    return conversation_id + ":intake";
-}
+constexpr std::size_t queue_entries_shown = 50;
 
 void send_error(const std::shared_ptr<link>& l, errc code, std::string message,
                 std::string_view ref = {}) {
@@ -71,14 +64,25 @@ void hub::load() {
                   : r.status == "active" ? status::active
                                          : status::closed;
         c.token_hash = r.resume_token_hash;
-        c.key = keys_.unseal(r.sealed_key, r.id);
+        try {
+            c.key = keys_.unseal(r.sealed_key, r.id);
+        } catch (const std::exception&) {
+            // One unreadable conversation (a replaced master key) must not stop the service.
+            spdlog::error("event=conversation_unreadable");
+            continue;
+        }
         c.created_at = core::from_unix_seconds(r.created_at);
         if (r.accepted_at) c.accepted_at = core::from_unix_seconds(*r.accepted_at);
         if (r.closed_at) c.closed_at = core::from_unix_seconds(*r.closed_at);
         c.staff_id = r.staff_id;
         if (!r.sealed_intake.empty()) {
-            c.intake = json::parse(privacy::decrypt(c.key, r.sealed_intake, intake_context(r.id)))
-                           .as_object();
+            try {
+                c.intake = json::parse(privacy::decrypt(c.key, r.sealed_intake,
+                                                        privacy::intake_context(r.id)))
+                               .as_object();
+            } catch (const std::exception&) {
+                spdlog::error("event=intake_unreadable");
+            }
         }
         c.last_seq = r.last_seq;
         c.policy_version = r.policy_version;
@@ -126,7 +130,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     row.resume_token_hash = c.token_hash;
     row.sealed_key = keys_.seal(c.key, c.id);
     if (!c.intake.empty()) {
-        row.sealed_intake = privacy::encrypt(c.key, json::serialize(c.intake), intake_context(c.id));
+        row.sealed_intake = privacy::encrypt(c.key, json::serialize(c.intake), privacy::intake_context(c.id));
     }
     row.created_at = core::unix_seconds(c.created_at);
     row.policy_version = c.policy_version;
@@ -197,12 +201,15 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
             v->deliver(encode({{"type", "resumed"}, {"conversation", conversation_state(*conv)}}));
             for (const auto& m : *messages) {
                 auto body = json::parse(privacy::decrypt(conv->key, m.sealed_body,
-                                                         message_context(id, m.seq)));
+                                                         privacy::message_context(id, m.seq)));
                 v->deliver(encode(
                     {{"type", "message"},
                      {"message", message_object(body.as_object(), m.seq, m.created_at)}}));
             }
-            if (conv->state == status::waiting) broadcast_queue();
+            if (conv->state == status::waiting) {
+                conv->position_sent = 0;  // a new connection has not been told yet
+                broadcast_queue();
+            }
             to_owner(*conv, encode({{"type", "visitor"},
                                        {"conversation_id", id},
                                        {"connected", true}}));
@@ -283,6 +290,7 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m) {
                        {"max_chats", settings_.max_chats_per_staff},
                        {"now", core::format_utc(clock_.now())},
                        {"queue", queue_entries()},
+                       {"queue_total", queue_.size()},
                        {"staff", staff_list()},
                        {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
     l->deliver(encode(state));
@@ -348,7 +356,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
 core::result<> hub::staff_send(const link* l, const std::string& conversation_id, std::string client_id,
                      std::string text) {
     std::lock_guard lock(mutex_);
-    auto owned = owned_conversation(l, conversation_id, false);
+    auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
     auto* c = *owned;
     if (auto it = c->advocate_ids.find(client_id); it != c->advocate_ids.end()) {
@@ -368,7 +376,7 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
 
 core::result<> hub::staff_typing(const link* l, const std::string& conversation_id, bool active) {
     std::lock_guard lock(mutex_);
-    auto owned = owned_conversation(l, conversation_id, false);
+    auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
     to_visitor(**owned, encode({{"type", "typing"}, {"active", active}}));
     return {};
@@ -390,13 +398,16 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
         return core::fail(errc::conflict, "that person already has as many chats as they can take");
     }
     std::int64_t from = *c->staff_id;
-    for (const auto* fl : online_[from].links) {
-        if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
-            it->second.replay_through.erase(conversation_id);
-            if (auto x = it->second.l.lock()) {
-                x->deliver(encode({{"type", "removed"},
-                                      {"conversation_id", conversation_id},
-                                      {"reason", "transferred"}}));
+    // The owner may be offline (a supervisor moving the chat of someone who left).
+    if (auto owner = online_.find(from); owner != online_.end()) {
+        for (const auto* fl : owner->second.links) {
+            if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
+                it->second.replay_through.erase(conversation_id);
+                if (auto x = it->second.l.lock()) {
+                    x->deliver(encode({{"type", "removed"},
+                                       {"conversation_id", conversation_id},
+                                       {"reason", "transferred"}}));
+                }
             }
         }
     }
@@ -544,14 +555,15 @@ hub::staff_link* hub::staff_of(const link* l) {
 }
 
 core::result<hub::conversation*> hub::owned_conversation(const link* l, const std::string& id,
-                                           bool allow_closed) {
+                                                        bool allow_closed, bool owner_only) {
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     auto* c = find(id);
     if (c == nullptr) return core::fail(errc::not_found, "no such conversation");
-    bool overseer = staff::oversees(online_[s->staff_id].who.staff_role);
+    bool overseer = !owner_only && staff::oversees(online_[s->staff_id].who.staff_role);
     if (c->staff_id != s->staff_id && !(overseer && c->staff_id)) {
-        return core::fail(errc::forbidden, "this chat is not yours");
+        return core::fail(errc::forbidden, owner_only ? "only the chat's advocate writes in it"
+                                                      : "this chat is not yours");
     }
     bool open = c->state == status::active || (allow_closed && c->needs_disposition);
     if (!open) {
@@ -580,7 +592,7 @@ void hub::append(conversation& c, json::object body, const std::string& sender,
     row.sender = sender;
     row.staff_id = staff_id;
     row.client_id = client_id;
-    row.sealed_body = privacy::encrypt(c.key, json::serialize(body), message_context(c.id, p.seq));
+    row.sealed_body = privacy::encrypt(c.key, json::serialize(body), privacy::message_context(c.id, p.seq));
     row.created_at = core::unix_seconds(now);
     if (sender == "visitor") row.policy_version = policy_.in_force(now);
     store_.submit(
@@ -613,11 +625,15 @@ void hub::on_stored(const pending_message& p) {
         auto& ids = p.sender == "visitor" ? c->visitor_ids : c->advocate_ids;
         ids[p.client_id].stored = true;
     }
-    if (auto v = c->visitor.lock(); v && p.seq > c->visitor_replay_through) {
+    if (auto v = c->visitor.lock()) {
+        // The ack goes out even for a message the resume replay already carried: a client
+        // that resent it is waiting for it, and acks are idempotent.
         if (p.sender == "visitor" && !p.client_id.empty()) {
             v->deliver(encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", p.seq}}));
         }
-        v->deliver(encode({{"type", "message"}, {"message", p.message}}));
+        if (p.seq > c->visitor_replay_through) {
+            v->deliver(encode({{"type", "message"}, {"message", p.message}}));
+        }
     }
     if (!c->staff_id) return;
     auto owner = online_.find(*c->staff_id);
@@ -665,7 +681,7 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             if (r) {
                 for (const auto& m : *messages) {
                     auto body = json::parse(privacy::decrypt(
-                        conv->key, m.sealed_body, message_context(conversation_id, m.seq)));
+                        conv->key, m.sealed_body, privacy::message_context(conversation_id, m.seq)));
                     list.push_back(message_object(body.as_object(), m.seq, m.created_at));
                 }
             }
@@ -706,6 +722,10 @@ void hub::close_conversation(conversation& c, const std::string& by,
                auto* conv = find(id);
                if (conv == nullptr) return;
                to_visitor(*conv, encode({{"type", "ended"}, {"by", by}}));
+               // The visitor's connection may start a new chat now.
+               if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
+               conv->visitor.reset();
+               conv->visitor_key = nullptr;
                if (conv->needs_disposition) {
                    to_owner(*conv, encode({{"type", "ended"}, {"conversation_id", id}, {"by", by}}));
                } else {
@@ -731,7 +751,7 @@ hub::extra_work hub::record_evaluation(const conversation& c,
     facts.policy_version = c.policy_version;
     auto record = privacy::evaluate(facts);
     return [record, id = c.id](store::database& db) {
-        if (claim_evaluation(db, id)) privacy::insert_evaluation(db, record);
+        if (privacy::claim_evaluation(db, id)) privacy::insert_evaluation(db, record);
     };
 }
 
@@ -840,8 +860,7 @@ void hub::to_staff(std::int64_t staff_id, const std::string& frame) const {
 }
 
 void hub::broadcast_queue() {
-    auto staff_frame = encode(
-        {{"type", "queue"}, {"now", core::format_utc(clock_.now())}, {"entries", queue_entries()}});
+    auto staff_frame = encode(queue_frame());
     for (const auto& [l, s] : staff_links_) {
         if (auto x = s.l.lock()) x->deliver(staff_frame);
     }
@@ -849,11 +868,23 @@ void hub::broadcast_queue() {
     for (const auto& id : queue_) {
         ++position;
         auto* c = find(id);
-        if (c == nullptr) continue;
+        if (c == nullptr || c->visitor_key == nullptr) continue;
+        // Only what changed: with many waiting, every accept moves everyone.
+        auto estimate = estimated_wait_s(position);
+        if (c->position_sent == position && c->estimate_sent == estimate) continue;
+        c->position_sent = position;
+        c->estimate_sent = estimate;
         to_visitor(*c, encode({{"type", "queue"},
-                                  {"position", position},
-                                  {"estimated_wait_s", estimated_wait_s(position)}}));
+                               {"position", position},
+                               {"estimated_wait_s", estimate}}));
     }
+}
+
+json::object hub::queue_frame() const {
+    return {{"type", "queue"},
+            {"now", core::format_utc(clock_.now())},
+            {"total", queue_.size()},
+            {"entries", queue_entries()}};
 }
 
 void hub::broadcast_staff() {
@@ -876,6 +907,7 @@ void hub::broadcast_overview() {
 json::array hub::queue_entries() const {
     json::array out;
     for (const auto& id : queue_) {
+        if (out.size() == queue_entries_shown) break;
         auto it = conversations_.find(id);
         if (it == conversations_.end()) continue;
         const auto& c = it->second;

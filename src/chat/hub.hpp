@@ -110,6 +110,8 @@ private:
         std::int64_t visitor_replay_through = 0;
         bool needs_disposition = false;
         std::int64_t policy_version = 1;
+        std::size_t position_sent = 0;  // last queue position told to the visitor
+        std::int64_t estimate_sent = -1;
     };
     struct staff_link {
         std::weak_ptr<link> l;
@@ -136,8 +138,10 @@ private:
     conversation* find(const std::string& id);
     conversation* visitor_conversation(const link* l);
     staff_link* staff_of(const link* l);
+    /// The conversation `l`'s member may act on: their own, or as a supervisor or admin any
+    /// assigned one, unless `owner_only` (writing: the visitor must know who is writing).
     core::result<conversation*> owned_conversation(const link* l, const std::string& id,
-                                                   bool allow_closed);
+                                                   bool allow_closed, bool owner_only = false);
     void append(conversation& c, boost::json::object body, const std::string& sender,
                 std::optional<std::int64_t> staff_id, const std::string& client_id,
                 extra_work also, after_commit then);
@@ -162,7 +166,10 @@ private:
     void broadcast_queue();
     void broadcast_staff();
     void broadcast_overview();
+    /// The oldest waiting chats, at most `queue_entries_shown`: a console needs the head of
+    /// the queue, and sending a thousand entries on every change floods every console.
     boost::json::array queue_entries() const;
+    boost::json::object queue_frame() const;
     boost::json::array staff_list() const;
     boost::json::array overview() const;
 

@@ -1,6 +1,7 @@
 #include "chat/staff_session.hpp"
 
 #include "chat/frames.hpp"
+#include "core/random.hpp"
 
 #include <sodium.h>
 
@@ -11,10 +12,6 @@ using core::errc;
 namespace {
 
 constexpr std::size_t conversation_id_length = 32;
-
-bool same_secret(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 }  // namespace
 
@@ -44,7 +41,7 @@ core::result<> staff_session::handle(const boost::json::object& frame, const std
     if (type == "hello") {
         if (joined_) return core::fail(errc::conflict, "hello was already sent");
         auto csrf = get_string(frame, "csrf_token", 1, 128);
-        if (!csrf || !same_secret(*csrf, expected_csrf_)) {
+        if (!csrf || !core::equal_secrets(*csrf, expected_csrf_)) {
             return core::fail(errc::forbidden, "field 'csrf_token' is missing or wrong");
         }
         joined_ = true;

@@ -27,6 +27,10 @@ std::string token_hash(std::string_view token) {
     return to_hex({reinterpret_cast<const char*>(out), sizeof out});
 }
 
+bool equal_secrets(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
 bool is_hex(std::string_view s, std::size_t n) {
     if (s.size() != n) return false;
     for (char c : s) {

@@ -17,6 +17,9 @@ std::string token_hash(std::string_view token);
 
 std::string to_hex(std::string_view bytes);
 
+/// Compares two secrets in constant time.
+bool equal_secrets(std::string_view a, std::string_view b);
+
 /// True when `s` is exactly `n` lowercase hex characters.
 bool is_hex(std::string_view s, std::size_t n);
 

@@ -59,7 +59,11 @@ std::optional<core::time_point> parse_utc(std::string_view text) {
     }
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    return core::from_unix_seconds(static_cast<std::int64_t>(timegm(&tm)));
+    std::tm check = tm;
+    auto t = timegm(&check);
+    // timegm rolls 2026-02-31 over into March; such a date is a typing error, not a time.
+    if (check.tm_mday != tm.tm_mday || check.tm_mon != tm.tm_mon) return std::nullopt;
+    return core::from_unix_seconds(static_cast<std::int64_t>(t));
 }
 
 std::string query_param(const request& req, std::string_view name) {
@@ -143,6 +147,7 @@ response privacy_api::retention(const request& req, const staff::member& me) {
         privacy::set_retention_hours(db, after);
         privacy::audit(db, now, me.id, "retention_changed",
                        std::to_string(before) + " -> " + std::to_string(after) + " hours");
+        policy_.reschedule_retention(db, after, now);
         auto v = policy_.publish(db, markdown, after, now, me.id, now);
         if (v) {
             privacy::audit(db, now, me.id, "policy_published",

@@ -77,10 +77,6 @@ std::string session_cookie_header(const std::string& token) {
     return std::string(session_cookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
 }
 
-bool same_secret(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace
 
 response json_response(int status, const std::string& body) {
@@ -135,13 +131,16 @@ std::optional<response> staff_api::handle(const request& req, const std::string&
         }
     }
     if (path == "/api/staff/login") {
-        if (!post) return error_response({errc::bad_request, "use POST"});
-        return login(req);
+        if (post) return login(req);
+        auto r = error_response({errc::bad_request, "sign in with POST"});
+        r.status = 405;
+        r.set("Allow", "POST");
+        return r;
     }
     auto me_or = identify(req);
     if (!me_or) return error_response(me_or.error());
     auto& me_id = *me_or;
-    if (post && !same_secret(req.header("x-csrf-token"), me_id.csrf_token)) {
+    if (post && !core::equal_secrets(req.header("x-csrf-token"), me_id.csrf_token)) {
         return error_response({errc::forbidden, "the X-CSRF-Token header is missing or wrong"},
                               "csrf");
     }

@@ -28,7 +28,7 @@ namespace {
 constexpr std::size_t header_limit = 8 * 1024;
 constexpr std::size_t body_limit = 64 * 1024;
 constexpr std::size_t frame_limit = 64 * 1024;
-constexpr std::size_t outbox_limit = 2048;
+constexpr std::size_t outbox_limit_bytes = 8 * 1024 * 1024;
 constexpr auto request_timeout = std::chrono::seconds(30);
 constexpr auto session_check_interval = std::chrono::seconds(60);
 
@@ -69,10 +69,16 @@ public:
     void deliver(std::string frame) override {
         asio::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(frame)]() mutable {
             if (self->done_) return;
-            if (self->outbox_.size() >= outbox_limit) {
-                // A client that reads nothing must not make the server hold unbounded memory.
-                self->close_with_ = {websocket::close_code::policy_error, "client is not reading"};
+            if (self->outbox_bytes_ + f.size() > outbox_limit_bytes) {
+                // A client that reads nothing must not make the server hold unbounded memory,
+                // and cannot be sent a close frame either: drop the connection.
+                self->outbox_.clear();
+                self->outbox_bytes_ = 0;
+                self->done_ = true;
+                beast::error_code ignored;
+                beast::get_lowest_layer(self->ws_).socket().close(ignored);
             } else {
+                self->outbox_bytes_ += f.size();
                 self->outbox_.push_back(std::move(f));
             }
             self->wake_.cancel();
@@ -95,6 +101,7 @@ public:
             if (!outbox_.empty()) {
                 std::string frame = std::move(outbox_.front());
                 outbox_.pop_front();
+                outbox_bytes_ -= frame.size();
                 ws_.text(true);
                 auto [ec, n] = co_await ws_.async_write(asio::buffer(frame), as_tuple);
                 if (ec) break;
@@ -120,10 +127,16 @@ public:
             auto [ec, n] = co_await ws_.async_read(buffer, as_tuple);
             if (ec) break;
             last_frame_ = std::chrono::steady_clock::now();
-            if (ws_.got_text()) {
-                session.on_frame(beast::buffers_to_string(buffer.data()));
-            } else {
-                session.on_binary();
+            try {
+                if (ws_.got_text()) {
+                    session.on_frame(beast::buffers_to_string(buffer.data()));
+                } else {
+                    session.on_binary();
+                }
+            } catch (const std::exception& e) {
+                // The hub must still forget this connection: leave the loop, not the function.
+                spdlog::error("event=frame_failed detail=\"{}\"", e.what());
+                break;
             }
             buffer.consume(buffer.size());
         }
@@ -143,6 +156,7 @@ private:
     websocket::stream<beast::tcp_stream> ws_;
     asio::steady_timer wake_;
     std::deque<std::string> outbox_;
+    std::size_t outbox_bytes_ = 0;
     std::optional<close_request> close_with_;
     bool done_ = false;
     std::chrono::steady_clock::time_point last_frame_{};
@@ -166,12 +180,14 @@ struct server::impl {
     }
     template <class Fn>
     awaitable<std::invoke_result_t<Fn>> on_pool(Fn fn) {
-        co_return co_await asio::co_spawn(blocking, call(std::move(fn)), use_awaitable);
+        auto task = asio::co_spawn(blocking, call(std::move(fn)), use_awaitable);
+        co_return co_await std::move(task);
     }
 
     awaitable<void> listen(tcp::acceptor acceptor) {
         for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), as_tuple);
+            auto strand = asio::make_strand(ioc);  // a named local: see on_pool
+            auto [ec, socket] = co_await acceptor.async_accept(strand, as_tuple);
             if (ec == asio::error::operation_aborted) co_return;
             if (ec) {
                 spdlog::warn("event=accept_failed detail=\"{}\"", ec.message());
@@ -231,7 +247,7 @@ struct server::impl {
             auto req = parser.release();
             if (websocket::is_upgrade(req)) {
                 stream.expires_never();
-                co_await upgrade(std::move(stream), std::move(req));
+                co_await upgrade(stream, req);
                 co_return;
             }
             auto plain = to_request(req);
@@ -256,7 +272,8 @@ struct server::impl {
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 
-    awaitable<void> upgrade(beast::tcp_stream stream, bhttp::request<bhttp::string_body> req) {
+    // Takes references: the caller's frame outlives this call (see on_pool on temporaries).
+    awaitable<void> upgrade(beast::tcp_stream& stream, bhttp::request<bhttp::string_body>& req) {
         auto plain = to_request(req);
         auto path = plain.path();
         std::string expected = s.router.expected_origin(plain);

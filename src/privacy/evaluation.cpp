@@ -72,7 +72,10 @@ std::string age_band(const std::string& age) {
 std::string gender_category(const std::string& gender) {
     auto g = lower(gender);
     if (g.empty()) return "unspecified";
-    if (contains_any(g, {"non", "enby", "genderqueer", "fluid"})) return "nonbinary";
+    if (contains_any(g, {"nonbinary", "non-binary", "non binary", "enby", "genderqueer", "fluid",
+                         "no binari"})) {
+        return "nonbinary";
+    }
     if (contains_any(g, {"trans"})) return "transgender";
     if (contains_any(g, {"female", "woman", "mujer", "femenino"}) || g == "f") return "female";
     if (contains_any(g, {"male", "man", "hombre", "masculino"}) || g == "m") return "male";
@@ -126,6 +129,13 @@ evaluation evaluate(const conversation_facts& f) {
     e.disposition = f.disposition.empty() ? "unrecorded" : f.disposition;
     e.policy_version = f.policy_version;
     return e;
+}
+
+bool claim_evaluation(store::database& db, const std::string& conversation_id) {
+    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ? AND evaluated = 0")
+        .bind(1, conversation_id)
+        .run();
+    return db.changes() == 1;
 }
 
 void insert_evaluation(store::database& db, const evaluation& e) {

@@ -41,6 +41,9 @@ struct evaluation {
 };
 
 evaluation evaluate(const conversation_facts& facts);
+/// Marks a conversation as evaluated; false when it already was or is gone, in which case no
+/// record may be written (each conversation gets exactly one).
+bool claim_evaluation(store::database& db, const std::string& conversation_id);
 void insert_evaluation(store::database& db, const evaluation& e);
 
 // The coarse scales, exposed for tests.

@@ -42,6 +42,15 @@ std::string read_or_create_key_file(const std::filesystem::path& path) {
     return raw;
 }
 
+secret_key load_master_key(const std::filesystem::path& path) {
+    // Before any other libsodium call, including the random bytes of a new key.
+    if (sodium_init() < 0) throw crypto_error("libsodium failed to initialise");
+    std::string raw = read_or_create_key_file(path);
+    auto key = secret_key::from_bytes(raw);
+    sodium_memzero(raw.data(), raw.size());
+    return key;
+}
+
 }  // namespace
 
 secret_key::secret_key() { randombytes_buf(bytes_.data(), bytes_.size()); }
@@ -85,12 +94,7 @@ std::string decrypt(const secret_key& key, std::string_view ciphertext, std::str
     return out;
 }
 
-keyring::keyring(const std::filesystem::path& path) {
-    if (sodium_init() < 0) throw crypto_error("libsodium failed to initialise");
-    std::string raw = read_or_create_key_file(path);
-    master_ = secret_key::from_bytes(raw);
-    sodium_memzero(raw.data(), raw.size());
-}
+keyring::keyring(const std::filesystem::path& path) : master_(load_master_key(path)) {}
 
 std::string keyring::seal(const secret_key& conversation_key,
                           std::string_view conversation_id) const {

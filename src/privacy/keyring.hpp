@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -35,6 +36,14 @@ private:
 std::string encrypt(const secret_key& key, std::string_view plaintext, std::string_view context);
 /// Throws crypto_error when the ciphertext was altered or belongs elsewhere.
 std::string decrypt(const secret_key& key, std::string_view ciphertext, std::string_view context);
+
+/// What each piece of a conversation is bound to (the `context` of encrypt and decrypt).
+inline std::string message_context(const std::string& conversation_id, std::int64_t seq) {
+    return conversation_id + ":" + std::to_string(seq);
+}
+inline std::string intake_context(const std::string& conversation_id) {
+    return conversation_id + ":intake";
+}
 
 class keyring {
 public:

@@ -75,6 +75,19 @@ std::string policy_registry::latest_markdown() const {
     return versions_.empty() ? std::string() : versions_.back().markdown;
 }
 
+void policy_registry::reschedule_retention(store::database& db, int retention_hours,
+                                           core::time_point now) {
+    auto t = core::unix_seconds(now);
+    db.prepare("UPDATE policy_versions SET retention_hours = ? WHERE effective_at > ?")
+        .bind(1, retention_hours)
+        .bind(2, t)
+        .run();
+    std::lock_guard lock(mutex_);
+    for (auto& v : versions_) {
+        if (v.effective_at > t) v.retention_hours = retention_hours;
+    }
+}
+
 core::result<policy_version> policy_registry::publish(store::database& db,
                                                       const std::string& markdown,
                                                       int retention_hours,

@@ -49,6 +49,9 @@ public:
                                          std::int64_t staff_id, core::time_point now);
     /// The newest version's text (in force or scheduled), to carry into the next one.
     std::string latest_markdown() const;
+    /// Versions not yet in force will promise `retention_hours`: the period that will
+    /// actually apply when they take effect.
+    void reschedule_retention(store::database& db, int retention_hours, core::time_point now);
 
 private:
     mutable std::mutex mutex_;

@@ -14,10 +14,7 @@ namespace {
 // recorded), made from what is stored while the key still exists. The flag and the record
 // change together, so each conversation gets exactly one.
 void evaluate_once(store::database& db, const keyring& keys, const std::string& id) {
-    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ? AND evaluated = 0")
-        .bind(1, id)
-        .run();
-    if (db.changes() == 0) return;
+    if (!claim_evaluation(db, id)) return;
     auto s = db.prepare(
         "SELECT c.channel, c.lang, c.created_at, c.accepted_at, coalesce(c.closed_at, c.created_at),"
         " coalesce(c.disposition, ''), c.policy_version, c.intake, k.sealed_key"
@@ -36,7 +33,7 @@ void evaluate_once(store::database& db, const keyring& keys, const std::string& 
     if (!s.is_null(7) && !s.is_null(8)) {
         try {
             auto key = keys.unseal(s.blob(8), id);
-            f.intake = boost::json::parse(decrypt(key, s.blob(7), id + ":intake")).as_object();
+            f.intake = boost::json::parse(decrypt(key, s.blob(7), intake_context(id))).as_object();
         } catch (const std::exception&) {
             // An unreadable intake counts as none; the erasure goes ahead regardless.
         }
@@ -103,9 +100,9 @@ core::result<> purge_conversation(store::database& db, const keyring& keys,
 int repair_partial_erasures(store::database& db) {
     store::transaction tx(db);
     db.exec("DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations"
-            " WHERE status = 'closed' AND id NOT IN"
+            " WHERE status = 'closed' AND legal_hold = 0 AND id NOT IN"
             " (SELECT conversation_id FROM vault.conversation_keys))");
-    db.exec("DELETE FROM conversations WHERE status = 'closed' AND id NOT IN"
+    db.exec("DELETE FROM conversations WHERE status = 'closed' AND legal_hold = 0 AND id NOT IN"
             " (SELECT conversation_id FROM vault.conversation_keys)");
     int erased = db.changes();
     db.exec("DELETE FROM vault.conversation_keys WHERE conversation_id NOT IN"

@@ -34,13 +34,14 @@ void worker::submit_maintenance(work_fn work, done_fn done) {
 void worker::enqueue(job j) {
     {
         std::lock_guard lock(mutex_);
-        if (stopping_ && !thread_.joinable()) {
-            if (j.done) j.done(core::fail(core::errc::unavailable, "the store has stopped"));
+        if (!stopping_) {
+            jobs_.push_back(std::move(j));
+            ready_.notify_one();
             return;
         }
-        jobs_.push_back(std::move(j));
     }
-    ready_.notify_one();
+    // Refused outside the lock: the callback may take other locks (the hub's).
+    if (j.done) j.done(core::fail(core::errc::unavailable, "the store has stopped"));
 }
 
 void worker::run() {
@@ -49,6 +50,7 @@ void worker::run() {
         {
             std::unique_lock lock(mutex_);
             ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+            // Once stopping, nothing new is queued, so an empty queue is the end.
             if (jobs_.empty()) return;
             pending.swap(jobs_);
         }
@@ -74,7 +76,17 @@ void worker::run_maintenance(job& j) {
         spdlog::error("event=store_maintenance_failed detail=\"{}\"", e.what());
         outcome = core::fail(core::errc::internal, "storage failed");
     }
-    if (j.done) j.done(outcome);
+    finish(j, outcome);
+}
+
+void worker::finish(job& j, const core::result<>& outcome) {
+    if (!j.done) return;
+    // A completion that throws must not take the store thread, and so the server, with it.
+    try {
+        j.done(outcome);
+    } catch (const std::exception& e) {
+        spdlog::error("event=store_completion_failed detail=\"{}\"", e.what());
+    }
 }
 
 void worker::run_batch(std::deque<job>& batch) {
@@ -102,10 +114,9 @@ void worker::run_batch(std::deque<job>& batch) {
         spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (!batch[i].done) continue;
-        batch[i].done(committed ? outcomes[i]
-                                : core::result<>(core::fail(core::errc::internal,
-                                                            "storage failed")));
+        finish(batch[i], committed ? outcomes[i]
+                                   : core::result<>(core::fail(core::errc::internal,
+                                                               "storage failed")));
     }
     batch.clear();
 }

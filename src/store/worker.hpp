@@ -33,7 +33,8 @@ public:
     /// Finishes every queued job and joins the thread; later submissions are refused.
     void stop();
 
-    /// Queues `work`; `done` runs on the worker thread once the work is committed (or failed).
+    /// Queues `work`; `done` runs on the worker thread once the work is committed (or failed;
+    /// after stop(), at once on the caller's thread).
     void submit(work_fn work, done_fn done = {});
     /// Queues work that must run outside any transaction (checkpoints, VACUUM), alone.
     void submit_maintenance(work_fn work, done_fn done = {});
@@ -87,13 +88,14 @@ private:
     void enqueue(job j);
     void run_batch(std::deque<job>& batch);
     void run_maintenance(job& j);
+    void finish(job& j, const core::result<>& outcome);
     void run();
 
     std::unique_ptr<database> db_;
     std::mutex mutex_;
     std::condition_variable ready_;
     std::deque<job> jobs_;
-    bool stopping_ = false;
+    bool stopping_ = false;  // no new jobs; the thread finishes the queued ones
     std::thread thread_;
 };
 

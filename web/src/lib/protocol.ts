@@ -132,6 +132,8 @@ export interface StateFrame {
   // PROTOCOL.md does not say whether these are bare arrays or wrapped like their own
   // frames ({entries}, {chats}, {staff}); the console accepts both.
   queue: QueueEntry[] | { entries: QueueEntry[] };
+  /** Everyone waiting; `queue` lists only the oldest 50. */
+  queue_total?: number;
   chats: Chat[];
   staff: StaffMember[] | { staff: StaffMember[] };
   overview?: OverviewChat[] | { chats: OverviewChat[] } | null;
@@ -139,7 +141,7 @@ export interface StateFrame {
 
 export type StaffFrame =
   | StateFrame
-  | { type: 'queue'; entries: QueueEntry[] }
+  | { type: 'queue'; entries: QueueEntry[]; total?: number }
   | { type: 'chat'; chat: Chat }
   | { type: 'message'; conversation_id: string; message: Message }
   | { type: 'ack'; conversation_id: string; client_id: string; seq: number }

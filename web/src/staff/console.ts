@@ -233,7 +233,7 @@ export class StaffConsole {
         this.onState_(frame);
         break;
       case 'queue':
-        this.onQueue_(frame.entries);
+        this.onQueue_(frame.entries, frame.total);
         break;
       case 'chat':
         this.chats_.upsert(frame.chat);
@@ -295,7 +295,7 @@ export class StaffConsole {
 
     this.onStaff_(unwrap<StaffMember>(state.staff, 'staff'));
     this.chats_.sync(state.chats || []);
-    this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'));
+    this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'), state.queue_total);
     this.updateSeats_();
   }
 
@@ -310,9 +310,10 @@ export class StaffConsole {
     if (roles && roles.indexOf(role) < 0) this.showView_('panel-chats');
   }
 
-  private onQueue_(entries: QueueEntry[]): void {
-    const fresh = this.queue_.update(entries);
-    this.attention_.setWaiting(entries.length);
+  private onQueue_(entries: QueueEntry[], total?: number): void {
+    const waiting = total === undefined ? entries.length : total;
+    const fresh = this.queue_.update(entries, waiting);
+    this.attention_.setWaiting(waiting);
     if (fresh > 0) {
       this.attention_.alert(this.available_);
       this.announce_(fresh === 1 ? 'Someone new is waiting.' : `${fresh} new people are waiting.`);

@@ -24,6 +24,7 @@ export class QueuePanel {
   // Rows are kept and moved rather than redrawn, so keyboard focus survives updates.
   private readonly rows_ = new Map<string, Row>();
   private entries_: QueueEntry[] = [];
+  private total_ = 0;
   private canAccept_ = true;
   private accepting_: string | null = null;
   /** Language of each waiting visitor; the chat object does not carry it. */
@@ -31,10 +32,14 @@ export class QueuePanel {
 
   constructor(private readonly onAccept_: (conversationId: string) => void) {}
 
-  /** Shows the queue; returns how many entries were not in the last update. */
-  update(entries: QueueEntry[]): number {
+  /**
+   * Shows the queue (the server lists only the oldest entries of a long one; `total` counts
+   * everyone); returns how many entries were not in the last update.
+   */
+  update(entries: QueueEntry[], total: number = entries.length): number {
     const fresh = entries.filter((entry) => !this.rows_.has(entry.conversation_id)).length;
     this.entries_ = entries;
+    this.total_ = Math.max(total, entries.length);
     const ids = new Set(entries.map((entry) => entry.conversation_id));
     this.rows_.forEach((row, id) => {
       if (!ids.has(id)) {
@@ -49,7 +54,7 @@ export class QueuePanel {
   }
 
   get count(): number {
-    return this.entries_.length;
+    return this.total_;
   }
 
   /** False while the coordinator already holds max_chats chats. */
@@ -69,13 +74,16 @@ export class QueuePanel {
   }
 
   private render_(): void {
-    const n = this.entries_.length;
+    const n = this.total_;
+    const shown = this.entries_.length;
     const summary =
       n === 0
         ? 'Nobody is waiting.'
         : n === 1
           ? '1 person is waiting.'
-          : `${n} people are waiting.`;
+          : shown < n
+            ? `${n} people are waiting; the ${shown} who have waited longest are shown.`
+            : `${n} people are waiting.`;
     if (this.summary_.textContent !== summary) this.summary_.textContent = summary;
 
     this.entries_.forEach((entry, i) => {
