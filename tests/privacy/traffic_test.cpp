@@ -1,0 +1,92 @@
+// Traffic statistics: counts per day and page, and unique visitors per day, without ever
+// keeping an address.
+#include "privacy/traffic.hpp"
+
+#include "core/temp_dir.hpp"
+#include "store/migrations.hpp"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+namespace sc::privacy {
+namespace {
+
+using namespace std::chrono_literals;
+
+class traffic_test : public ::testing::Test {
+protected:
+    void SetUp() override { ASSERT_GE(sodium_init(), 0); }
+
+    std::vector<traffic_row> rows() {
+        counter_.flush(*db_);
+        return read_traffic(*db_, "2000-01-01");
+    }
+
+    test_support::temp_dir dir_;
+    std::filesystem::path main_path_ = dir_ / "main.db";
+    std::unique_ptr<store::database> db_ = store::open_store(main_path_, dir_ / "keys.db");
+    core::manual_clock clock_{core::from_unix_seconds(1'795'946'645)};  // 2026-11-29 10:04 UTC
+    traffic_counter counter_{clock_};
+};
+
+TEST_F(traffic_test, counts_views_per_page_and_unique_visitors_per_day) {
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    counter_.record_view("/chat", "203.0.113.9", "Firefox");
+    counter_.record_view("/", "198.51.100.4", "Safari");
+    auto r = rows();
+    ASSERT_EQ(r.size(), 3u);
+    EXPECT_EQ(r[0].day, "2026-11-29");
+    EXPECT_EQ(r[0].page, "*");
+    EXPECT_EQ(r[0].count, 2) << "two visitors";
+    EXPECT_EQ(r[1].page, "/");
+    EXPECT_EQ(r[1].count, 3);
+    EXPECT_EQ(r[2].page, "/chat");
+    EXPECT_EQ(r[2].count, 1);
+}
+
+TEST_F(traffic_test, flushes_add_up) {
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    rows();
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    counter_.record_view("/", "198.51.100.4", "Safari");
+    auto r = rows();
+    ASSERT_EQ(r.size(), 2u);
+    EXPECT_EQ(r[0].count, 2) << "the first visitor is not counted twice in one day";
+    EXPECT_EQ(r[1].count, 3);
+}
+
+TEST_F(traffic_test, a_new_day_counts_visitors_afresh) {
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    clock_.advance(24h);
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    auto r = rows();
+    ASSERT_EQ(r.size(), 4u);
+    EXPECT_EQ(r[0].day, "2026-11-30");
+    EXPECT_EQ(r[0].page, "*");
+    EXPECT_EQ(r[0].count, 1);
+    EXPECT_EQ(r[2].day, "2026-11-29");
+    EXPECT_EQ(r[2].count, 1);
+}
+
+TEST_F(traffic_test, no_address_or_user_agent_reaches_the_database) {
+    counter_.record_view("/", "203.0.113.99", "Mozilla/5.0 CanaryAgent");
+    rows();
+    db_.reset();
+    for (const auto& file : {main_path_, std::filesystem::path(main_path_.string() + "-wal")}) {
+        auto bytes = test_support::read_bytes(file);
+        EXPECT_EQ(bytes.find("203.0.113.99"), std::string::npos) << file.filename();
+        EXPECT_EQ(bytes.find("CanaryAgent"), std::string::npos) << file.filename();
+    }
+}
+
+TEST_F(traffic_test, read_traffic_starts_at_the_given_day) {
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    clock_.advance(24h);
+    counter_.record_view("/", "203.0.113.9", "Firefox");
+    counter_.flush(*db_);
+    for (const auto& row : read_traffic(*db_, "2026-11-30")) EXPECT_EQ(row.day, "2026-11-30");
+}
+
+}  // namespace
+}  // namespace sc::privacy

@@ -1,0 +1,159 @@
+// Staff sessions: hashed tokens, idle and absolute expiry, sign-out, disabled accounts.
+#include "staff/sessions.hpp"
+
+#include "core/random.hpp"
+#include "core/temp_dir.hpp"
+#include "store/migrations.hpp"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+namespace sc::staff {
+namespace {
+
+using namespace std::chrono_literals;
+
+class sessions_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_GE(sodium_init(), 0);
+        ana_ = *add_member(db_, "ana@example.org", "Ana", role::coordinator, "h", clock_.now());
+        ben_ = *add_member(db_, "ben@example.org", "Ben", role::coordinator, "h", clock_.now());
+    }
+
+    bool valid(const std::string& token, bool touch = true) {
+        return resume_session(db_, token, clock_.now(), touch).has_value();
+    }
+
+    test_support::temp_dir dir_;
+    std::unique_ptr<store::database> store_ =
+        store::open_store(dir_ / "staff.db", dir_ / "keys.db");
+    store::database& db_ = *store_;
+    core::manual_clock clock_;
+    member ana_;
+    member ben_;
+};
+
+TEST_F(sessions_test, token_is_64_hex) {
+    EXPECT_TRUE(core::is_hex(create_session(db_, ana_.id, clock_.now()), 64));
+}
+
+TEST_F(sessions_test, each_session_gets_its_own_token) {
+    EXPECT_NE(create_session(db_, ana_.id, clock_.now()), create_session(db_, ana_.id, clock_.now()));
+}
+
+TEST_F(sessions_test, database_holds_only_the_hash_of_the_token) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    auto rows = db_.prepare("SELECT token_hash, staff_id, created_at, last_seen_at FROM staff_sessions");
+    int count = 0;
+    while (rows.step()) {
+        ++count;
+        for (int col = 0; col < 4; ++col) {
+            auto value = rows.text(col);
+            EXPECT_EQ(value.find(token), std::string::npos) << "column " << col;
+            EXPECT_EQ(value.find(token.substr(0, 16)), std::string::npos) << "column " << col;
+        }
+        EXPECT_EQ(rows.text(0), core::token_hash(token));
+    }
+    EXPECT_EQ(count, 1);
+}
+
+TEST_F(sessions_test, token_signs_in_its_member) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    auto who = resume_session(db_, token, clock_.now());
+    ASSERT_TRUE(who);
+    EXPECT_EQ(who->id, ana_.id);
+    EXPECT_EQ(who->name, "Ana");
+}
+
+TEST_F(sessions_test, unknown_or_malformed_tokens_sign_in_nobody) {
+    create_session(db_, ana_.id, clock_.now());
+    EXPECT_FALSE(valid(core::new_token()));
+    EXPECT_FALSE(valid(""));
+    EXPECT_FALSE(valid("not a token"));
+}
+
+TEST_F(sessions_test, the_stored_hash_is_not_a_token) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    EXPECT_FALSE(valid(core::token_hash(token))) << "a copied database must not sign anyone in";
+}
+
+TEST_F(sessions_test, idle_session_ends_after_30_minutes) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    clock_.advance(29min);
+    EXPECT_TRUE(valid(token));
+    clock_.advance(30min);
+    EXPECT_FALSE(valid(token));
+}
+
+TEST_F(sessions_test, idle_limit_is_exactly_30_minutes) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    clock_.advance(30min - 1s);
+    EXPECT_TRUE(valid(token, false));
+    clock_.advance(1s);
+    EXPECT_FALSE(valid(token, false));
+}
+
+TEST_F(sessions_test, activity_keeps_a_session_alive) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    for (int i = 0; i < 6; ++i) {
+        clock_.advance(20min);
+        EXPECT_TRUE(valid(token)) << "after " << (i + 1) * 20 << " minutes";
+    }
+}
+
+TEST_F(sessions_test, session_ends_after_12_hours_even_when_active) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    for (int minutes = 20; minutes < 12 * 60; minutes += 20) {
+        clock_.advance(20min);
+        ASSERT_TRUE(valid(token)) << "after " << minutes << " minutes";
+    }
+    clock_.advance(20min);  // 12 hours since sign-in, 20 minutes since the last request
+    EXPECT_FALSE(valid(token));
+}
+
+TEST_F(sessions_test, resume_without_touch_does_not_extend) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    clock_.advance(20min);
+    EXPECT_TRUE(valid(token, false));
+    clock_.advance(11min);
+    EXPECT_FALSE(valid(token, false));
+}
+
+TEST_F(sessions_test, disabled_members_session_is_refused) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    disable_member(db_, ana_.id);
+    EXPECT_FALSE(valid(token));
+}
+
+TEST_F(sessions_test, session_of_a_member_marked_disabled_is_refused) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    db_.prepare("UPDATE staff SET disabled = 1 WHERE id = ?").bind(1, ana_.id).run();
+    EXPECT_FALSE(valid(token));
+}
+
+TEST_F(sessions_test, end_session_signs_out_that_session_only) {
+    auto first = create_session(db_, ana_.id, clock_.now());
+    auto second = create_session(db_, ana_.id, clock_.now());
+    auto bens = create_session(db_, ben_.id, clock_.now());
+    end_session(db_, first);
+    EXPECT_FALSE(valid(first));
+    EXPECT_TRUE(valid(second));
+    EXPECT_TRUE(valid(bens));
+}
+
+TEST_F(sessions_test, remove_expired_sessions_deletes_only_expired_rows) {
+    auto stale = create_session(db_, ana_.id, clock_.now());
+    clock_.advance(25min);
+    auto fresh = create_session(db_, ben_.id, clock_.now());
+    clock_.advance(10min);
+    EXPECT_EQ(remove_expired_sessions(db_, clock_.now()), 1);
+    EXPECT_TRUE(valid(fresh));
+    EXPECT_FALSE(valid(stale));
+    auto left = db_.prepare("SELECT count(*) FROM staff_sessions");
+    left.step();
+    EXPECT_EQ(left.integer(0), 1);
+}
+
+}  // namespace
+}  // namespace sc::staff

@@ -1,0 +1,255 @@
+// The store worker: ordered jobs, group commit with per-job savepoints, completions only
+// after the commit is durable.
+#include "store/worker.hpp"
+
+#include "core/temp_dir.hpp"
+#include "store/migrations.hpp"
+#include "store/worker_gate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace sc::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Generous: a loaded two-core machine may be slow, but a correct worker never gets near it.
+constexpr auto patience = 20s;
+
+/// Things that happened, recorded from any thread, and a way to wait for enough of them.
+class event_log {
+public:
+    void add(std::string what) {
+        {
+            std::lock_guard lock(mutex_);
+            events_.push_back(std::move(what));
+        }
+        changed_.notify_all();
+    }
+    /// Waits until `n` events were recorded; returns them.
+    std::vector<std::string> wait_for(std::size_t n) {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, patience, [&] { return events_.size() >= n; });
+        return events_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::vector<std::string> events_;
+};
+
+void insert_item(database& db, const std::string& name) {
+    db.prepare("INSERT INTO items (name) VALUES (?)").bind(1, name).run();
+}
+
+class worker_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        worker_ = std::make_unique<worker>(path_, vault_path_);
+        worker_->call([](database& db) { db.exec("CREATE TABLE items (name TEXT NOT NULL)"); });
+    }
+    void TearDown() override { worker_.reset(); }
+
+    /// The committed rows as seen by a separate connection.
+    std::vector<std::string> committed_items() const {
+        database reader(path_);
+        auto s = reader.prepare("SELECT name FROM items ORDER BY rowid");
+        std::vector<std::string> out;
+        while (s.step()) out.push_back(s.text(0));
+        return out;
+    }
+
+    test_support::temp_dir dir_;
+    std::filesystem::path path_ = dir_ / "worker.db";
+    std::filesystem::path vault_path_ = dir_ / "keys.db";
+    std::unique_ptr<worker> worker_;
+};
+
+TEST_F(worker_test, migrates_the_database_it_opens) {
+    auto version = worker_->call([](database& db) {
+        auto s = db.prepare("PRAGMA user_version");
+        s.step();
+        return s.integer(0);
+    });
+    EXPECT_EQ(version, latest_schema_version());
+}
+
+TEST_F(worker_test, call_returns_the_value_of_the_job) {
+    EXPECT_EQ(worker_->call([](database&) { return 42; }), 42);
+    EXPECT_EQ(worker_->call([](database&) { return std::string("text"); }), "text");
+}
+
+TEST_F(worker_test, call_returns_once_the_job_is_committed) {
+    worker_->call([](database& db) { insert_item(db, "one"); });
+    EXPECT_EQ(committed_items(), std::vector<std::string>{"one"});
+}
+
+TEST_F(worker_test, call_rethrows_a_failing_job_as_store_error) {
+    EXPECT_THROW(worker_->call([](database&) -> int { throw std::runtime_error("no"); }),
+                 store_error);
+}
+
+TEST_F(worker_test, a_failed_call_leaves_nothing_behind) {
+    EXPECT_THROW(worker_->call([](database& db) {
+        insert_item(db, "half done");
+        throw std::runtime_error("no");
+    }),
+                 store_error);
+    EXPECT_TRUE(committed_items().empty());
+}
+
+TEST_F(worker_test, jobs_commit_in_submission_order) {
+    std::vector<std::string> expected;
+    for (int i = 0; i < 200; ++i) {
+        expected.push_back(std::to_string(i));
+        worker_->submit([name = expected.back()](database& db) { insert_item(db, name); });
+    }
+    worker_->call([](database&) {});
+    EXPECT_EQ(committed_items(), expected);
+}
+
+TEST_F(worker_test, completions_run_in_submission_order) {
+    event_log log;
+    std::vector<std::string> expected;
+    for (int i = 0; i < 50; ++i) {
+        expected.push_back(std::to_string(i));
+        worker_->submit([](database&) {}, [&log, i](core::result<>) { log.add(std::to_string(i)); });
+    }
+    EXPECT_EQ(log.wait_for(50), expected);
+}
+
+TEST_F(worker_test, a_throwing_job_fails_alone_while_its_batch_commits) {
+    event_log log;
+    std::vector<core::result<>> outcomes(3);
+    {
+        test_support::worker_gate held(*worker_);
+        worker_->submit([&](database& db) { log.add("work a"); insert_item(db, "a"); },
+                        [&](core::result<> r) { outcomes[0] = r; log.add("done a"); });
+        worker_->submit(
+            [&](database& db) {
+                log.add("work b");
+                insert_item(db, "b");
+                throw std::runtime_error("job b fails");
+            },
+            [&](core::result<> r) { outcomes[1] = r; log.add("done b"); });
+        worker_->submit([&](database& db) { log.add("work c"); insert_item(db, "c"); },
+                        [&](core::result<> r) { outcomes[2] = r; log.add("done c"); });
+        held.open();
+    }
+    // One batch: every job ran before any completion, so they shared one transaction.
+    EXPECT_EQ(log.wait_for(6), (std::vector<std::string>{"work a", "work b", "work c", "done a",
+                                                         "done b", "done c"}));
+    EXPECT_TRUE(outcomes[0]);
+    ASSERT_FALSE(outcomes[1]);
+    EXPECT_EQ(outcomes[1].error().code, core::errc::internal);
+    EXPECT_TRUE(outcomes[2]);
+    EXPECT_EQ(committed_items(), (std::vector<std::string>{"a", "c"}));
+}
+
+TEST_F(worker_test, a_job_breaking_a_constraint_fails_alone) {
+    event_log log;
+    std::vector<core::result<>> outcomes(2);
+    {
+        test_support::worker_gate held(*worker_);
+        worker_->submit([](database& db) { db.exec("INSERT INTO items (name) VALUES (NULL)"); },
+                        [&](core::result<> r) { outcomes[0] = r; log.add("done"); });
+        worker_->submit([](database& db) { insert_item(db, "kept"); },
+                        [&](core::result<> r) { outcomes[1] = r; log.add("done"); });
+        held.open();
+    }
+    log.wait_for(2);
+    EXPECT_FALSE(outcomes[0]);
+    EXPECT_TRUE(outcomes[1]);
+    EXPECT_EQ(committed_items(), std::vector<std::string>{"kept"});
+}
+
+TEST_F(worker_test, completion_runs_after_commit_so_another_connection_sees_the_data) {
+    std::promise<std::vector<std::string>> seen;
+    worker_->submit([](database& db) { insert_item(db, "durable"); },
+                    [&](core::result<> r) {
+                        EXPECT_TRUE(r);
+                        seen.set_value(committed_items());
+                    });
+    auto future = seen.get_future();
+    ASSERT_EQ(future.wait_for(patience), std::future_status::ready);
+    EXPECT_EQ(future.get(), std::vector<std::string>{"durable"});
+}
+
+TEST_F(worker_test, ordinary_jobs_run_inside_a_transaction) {
+    EXPECT_EQ(worker_->call([](database& db) { return sqlite3_get_autocommit(db.handle()); }), 0);
+}
+
+TEST_F(worker_test, maintenance_jobs_run_outside_any_transaction) {
+    auto autocommit = worker_->call_maintenance([](database& db) {
+        int outside = sqlite3_get_autocommit(db.handle());
+        transaction tx(db);  // work that commits in steps of its own
+        insert_item(db, "own transaction");
+        tx.commit();
+        return outside;
+    });
+    EXPECT_NE(autocommit, 0);
+    EXPECT_EQ(committed_items(), std::vector<std::string>{"own transaction"});
+}
+
+TEST_F(worker_test, maintenance_jobs_keep_their_place_in_the_order) {
+    event_log log;
+    {
+        test_support::worker_gate held(*worker_);
+        worker_->submit([](database& db) { insert_item(db, "before"); });
+        worker_->submit_maintenance([](database& db) { insert_item(db, "maintenance"); });
+        worker_->submit([](database& db) { insert_item(db, "after"); },
+                        [&log](core::result<>) { log.add("done"); });
+        held.open();
+    }
+    log.wait_for(1);
+    EXPECT_EQ(committed_items(), (std::vector<std::string>{"before", "maintenance", "after"}));
+}
+
+TEST_F(worker_test, a_failing_maintenance_job_is_reported) {
+    EXPECT_THROW(worker_->call_maintenance([](database&) -> int { throw std::runtime_error("no"); }),
+                 store_error);
+    EXPECT_EQ(worker_->call([](database&) { return 7; }), 7) << "the worker carries on";
+}
+
+TEST_F(worker_test, stop_finishes_every_queued_job) {
+    event_log log;
+    {
+        test_support::worker_gate held(*worker_);
+        for (int i = 0; i < 10; ++i) {
+            worker_->submit([i](database& db) { insert_item(db, std::to_string(i)); },
+                            [&log](core::result<> r) { log.add(r ? "ok" : "failed"); });
+        }
+        held.open();
+    }
+    worker_->stop();
+    EXPECT_EQ(log.wait_for(10), std::vector<std::string>(10, "ok"));
+    EXPECT_EQ(committed_items().size(), 10u);
+}
+
+TEST_F(worker_test, after_stop_a_submission_is_refused_as_unavailable) {
+    worker_->stop();
+    std::optional<core::result<>> outcome;
+    bool ran = false;
+    worker_->submit([&](database&) { ran = true; }, [&](core::result<> r) { outcome = r; });
+    EXPECT_FALSE(ran);
+    ASSERT_TRUE(outcome.has_value());
+    ASSERT_FALSE(*outcome);
+    EXPECT_EQ(outcome->error().code, core::errc::unavailable);
+}
+
+TEST_F(worker_test, after_stop_call_throws) {
+    worker_->stop();
+    EXPECT_THROW(worker_->call([](database&) { return 1; }), store_error);
+}
+
+}  // namespace
+}  // namespace sc::store
