@@ -32,8 +32,10 @@ integration-test:
 browser-test:
 	cd tests && SAFECONNECT_BIN=$(BIN) node --test --test-concurrency=1 browser/
 
+BENCH_ARGS ?= --pairs 100
 bench: build
-	$(abspath $(BUILD))/bench/chat_load --help
+	$(abspath $(BUILD))/bench/chat_load --server $(BIN) $(BENCH_ARGS)
+	$(abspath $(BUILD))/bench/purge_bench --conversations 10000
 
 clean:
 	rm -rf $(BUILD)
