@@ -106,6 +106,47 @@ std::string node_text(const std::string& key, const toml::node& node) {
     throw config_error(key + ": expected a string, number or boolean");
 }
 
+config_error parse_failure(const std::string& source, const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return config_error(source + ":" + std::to_string(where.line) + ":" +
+                        std::to_string(where.column) + ": " + std::string(e.description()));
+}
+
+config apply(const toml::table* table, const std::string& source,
+             const std::map<std::string, std::string>& environment) {
+    config c;
+    auto specs = key_specs();
+    if (table != nullptr) {
+        std::vector<std::string> known;
+        for (const auto& spec : specs) {
+            known.push_back(spec.name);
+            if (auto node = table->at_path(spec.name); node) {
+                spec.set(c, node_text(spec.name, *node.node()));
+            }
+        }
+        // A misspelt key must not be silently ignored.
+        std::function<void(const toml::table&, const std::string&)> check =
+            [&](const toml::table& t, const std::string& prefix) {
+                for (const auto& [k, v] : t) {
+                    std::string name = prefix + std::string(k.str());
+                    if (const auto* sub = v.as_table()) {
+                        check(*sub, name + ".");
+                    } else if (std::find(known.begin(), known.end(), name) == known.end()) {
+                        throw config_error(source + ": unknown key '" + name + "'");
+                    }
+                }
+            };
+        check(*table, "");
+    }
+    for (const auto& spec : specs) {
+        if (auto it = environment.find(env_name(spec.name)); it != environment.end()) {
+            spec.set(c, it->second);
+        }
+    }
+    if (c.admin_password && c.admin_password->empty()) c.admin_password.reset();
+    return c;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> process_environment() {
@@ -120,46 +161,25 @@ std::map<std::string, std::string> process_environment() {
 
 config load_config(const std::filesystem::path& file,
                    const std::map<std::string, std::string>& environment) {
-    config c;
-    auto specs = key_specs();
-    if (!file.empty()) {
-        toml::table table;
-        try {
-            table = toml::parse_file(file.string());
-        } catch (const toml::parse_error& e) {
-            const auto& where = e.source().begin;
-            throw config_error(file.string() + ":" + std::to_string(where.line) + ":" +
-                               std::to_string(where.column) + ": " +
-                               std::string(e.description()));
-        }
-        std::vector<std::string> known;
-        for (const auto& spec : specs) {
-            known.push_back(spec.name);
-            if (auto node = table.at_path(spec.name); node) {
-                spec.set(c, node_text(spec.name, *node.node()));
-            }
-        }
-        // A misspelt key must not be silently ignored.
-        std::function<void(const toml::table&, const std::string&)> check =
-            [&](const toml::table& t, const std::string& prefix) {
-                for (const auto& [k, v] : t) {
-                    std::string name = prefix + std::string(k.str());
-                    if (const auto* sub = v.as_table()) {
-                        check(*sub, name + ".");
-                    } else if (std::find(known.begin(), known.end(), name) == known.end()) {
-                        throw config_error(file.string() + ": unknown key '" + name + "'");
-                    }
-                }
-            };
-        check(table, "");
+    if (file.empty()) return apply(nullptr, {}, environment);
+    toml::table table;
+    try {
+        table = toml::parse_file(file.string());
+    } catch (const toml::parse_error& e) {
+        throw parse_failure(file.string(), e);
     }
-    for (const auto& spec : specs) {
-        if (auto it = environment.find(env_name(spec.name)); it != environment.end()) {
-            spec.set(c, it->second);
-        }
+    return apply(&table, file.string(), environment);
+}
+
+config parse_config(std::string_view toml_text, const std::string& source,
+                    const std::map<std::string, std::string>& environment) {
+    toml::table table;
+    try {
+        table = toml::parse(toml_text, source);
+    } catch (const toml::parse_error& e) {
+        throw parse_failure(source, e);
     }
-    if (c.admin_password && c.admin_password->empty()) c.admin_password.reset();
-    return c;
+    return apply(&table, source, environment);
 }
 
 }  // namespace sc::core

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace sc::core {
 
@@ -51,6 +52,11 @@ struct config_error : std::runtime_error {
 /// Reads `file` (may be empty: defaults only) and then the environment given as name->value.
 config load_config(const std::filesystem::path& file,
                    const std::map<std::string, std::string>& environment);
+
+/// Like load_config, for a config file's contents already in memory; `source` names it in
+/// messages. Lets the parser be tested and fuzzed without files.
+config parse_config(std::string_view toml_text, const std::string& source,
+                    const std::map<std::string, std::string>& environment);
 
 /// The process environment as a map, for load_config.
 std::map<std::string, std::string> process_environment();
