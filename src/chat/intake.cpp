@@ -17,6 +17,11 @@ bool valid_zip(std::string_view zip) {
 }
 
 bool valid_age(std::string_view age) {
+    // Digits only: from_chars alone would also take "-0".
+    if (age.empty() ||
+        !std::all_of(age.begin(), age.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return false;
+    }
     int v = -1;
     auto [end, ec] = std::from_chars(age.data(), age.data() + age.size(), v);
     return ec == std::errc{} && end == age.data() + age.size() && v >= 0 && v <= 120;
