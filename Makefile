@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 SANITIZE ?= OFF
 BIN := $(abspath $(BUILD))/safeconnect
 
-.PHONY: all deps build run test unit-test integration-test browser-test bench clean
+.PHONY: all deps build run test unit-test integration-test browser-test fuzz bench clean
 
 all: build
 
@@ -31,6 +31,11 @@ integration-test:
 
 browser-test:
 	cd tests && SAFECONNECT_BIN=$(BIN) node --test --test-concurrency=1 browser/
+
+# libFuzzer targets (tests/fuzz) in build-fuzz/, each FUZZ_SECONDS long from its seeds.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz
 
 BENCH_ARGS ?= --pairs 100
 bench: build
