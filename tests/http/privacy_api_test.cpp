@@ -137,6 +137,19 @@ TEST_F(privacy_api_test, a_scheduled_version_does_not_bring_back_an_old_retentio
         << "the policy in force must state the retention actually applied";
 }
 
+// Found by the template_render fuzz target (issue 6, item 7): a policy with a broken Mustache
+// tag was accepted with 201, and then /privacy answered 500 to everyone.
+TEST_F(privacy_api_test, a_policy_that_is_not_a_valid_template_is_refused_and_privacy_stays_up) {
+    auto alex = login("admin@example.org");
+    auto r = as_role(alex, post("/api/staff/policies",
+                                R"({"markdown":"# Policy\n\n{{#retention_hours}} never closed\n"})"));
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(error_code(r), "bad_request");
+    EXPECT_THAT(r.body, HasSubstr("template error"));
+    EXPECT_EQ(serve(get("/privacy")).status, 200);
+    EXPECT_EQ(policy_.in_force(clock_.now()), 1);
+}
+
 // ---------------------------------------------------------------- closed conversations
 
 TEST_F(privacy_api_test, closed_conversations_are_listed_with_their_purge_time) {
