@@ -14,6 +14,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -41,9 +43,9 @@ constexpr auto refusal_timeout = std::chrono::seconds(5);
 constexpr auto session_check_interval = std::chrono::seconds(60);
 // Password hashing (argon2id, 64 MiB) has one thread of its own, so a sign-in flood never
 // takes the threads that serve pages and chats; its queue is bounded, and one address may
-// have only a couple of hashes waiting at a time.
+// have only a few hashes waiting at a time.
 constexpr std::size_t hashing_queue = 16;
-constexpr std::size_t hashing_per_address = 2;
+constexpr std::size_t hashing_per_address = 4;
 constexpr auto busy_retry_after = std::chrono::seconds(5);
 // Descriptors kept back from connections: databases, WAL files, the log, the accept itself.
 constexpr std::size_t descriptor_reserve = 64;
@@ -52,6 +54,11 @@ constexpr auto accept_backoff_first = std::chrono::milliseconds(50);
 constexpr auto accept_backoff_most = std::chrono::seconds(1);
 constexpr auto accept_log_interval = std::chrono::seconds(10);
 constexpr auto shutdown_grace = std::chrono::seconds(3);
+constexpr auto linger_time = std::chrono::seconds(2);
+constexpr auto turned_away_linger_time = std::chrono::milliseconds(200);
+constexpr std::size_t linger_bytes = 1024 * 1024;
+// Connections turned away at the caps hold a descriptor while they linger: bound them too.
+constexpr int most_lingering_turned_away = 256;
 
 bhttp::response<bhttp::string_body> to_beast(http::response&& in, unsigned version,
                                              bool keep_alive, bool head) {
@@ -214,6 +221,7 @@ struct server::impl {
     asio::io_context ioc;
     asio::thread_pool blocking{4};
     asio::thread_pool hashing{1};
+    std::atomic<int> lingering_turned_away{0};
     std::mutex live_mutex;
     std::map<const ws_connection*, std::weak_ptr<ws_connection>> live;
 
@@ -302,15 +310,19 @@ struct server::impl {
 
     awaitable<void> turn_away(beast::tcp_stream stream, admission_limits::verdict verdict) {
         stream.expires_after(refusal_timeout);
+        bool may_linger = ++lingering_turned_away <= most_lingering_turned_away;
         co_await refuse(stream, 503,
                         verdict == admission_limits::verdict::too_many_from_address
                             ? "too many open connections from your network; try again shortly"
-                            : "the server is at its connection limit; try again shortly");
+                            : "the server is at its connection limit; try again shortly",
+                        may_linger ? turned_away_linger_time : std::chrono::milliseconds(0));
+        --lingering_turned_away;
     }
 
     // Answers a request we will not serve, then the caller closes. Arguments are trivially
     // destructible on purpose: see `on` about g++ 12 and co_await temporaries.
-    awaitable<void> refuse(beast::tcp_stream& stream, int status, std::string_view message) {
+    awaitable<void> refuse(beast::tcp_stream& stream, int status, std::string_view message,
+                           std::chrono::milliseconds linger_for = linger_time) {
         auto r = http::error_response({code_for_status(status), std::string(message)});
         r.status = status;
         if (status == 503) {
@@ -320,7 +332,23 @@ struct server::impl {
         }
         s.router.finish(r);
         auto out = to_beast(std::move(r), 11, false, false);
-        co_await bhttp::async_write(stream, out, as_tuple);
+        auto [ec, n] = co_await bhttp::async_write(stream, out, as_tuple);
+        if (!ec) co_await linger(stream, linger_for);
+    }
+
+    // A refused client may still be sending; closing with unread bytes would reset the
+    // connection and could destroy our answer before it is read. Discard for a moment first.
+    static awaitable<void> linger(beast::tcp_stream& stream, std::chrono::milliseconds how_long) {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        if (how_long.count() == 0) co_return;
+        stream.expires_after(how_long);
+        std::array<char, 2048> sink;
+        for (std::size_t total = 0; total < linger_bytes;) {
+            auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), as_tuple);
+            if (ec) break;
+            total += n;
+        }
     }
 
     struct closed {};
