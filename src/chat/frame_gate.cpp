@@ -1,6 +1,7 @@
 #include "chat/frame_gate.hpp"
 
 #include "chat/frames.hpp"
+#include "chat/text.hpp"
 
 namespace sc::chat {
 
@@ -14,7 +15,7 @@ std::optional<incoming_frame> frame_gate::admit(std::string_view text) {
     std::string ref;
     if (parsed) {
         if (auto* id = parsed->if_contains("client_id"); id && id->is_string()) {
-            ref = std::string(id->as_string().subview(0, 64));
+            ref = std::string(utf8_prefix(id->as_string(), 64));
         }
     }
     if (!allowed) {

@@ -1,6 +1,7 @@
 #include "chat/staff_session.hpp"
 
 #include "chat/frames.hpp"
+#include "chat/text.hpp"
 #include "core/random.hpp"
 
 #include <sodium.h>
@@ -89,7 +90,8 @@ core::result<> staff_session::handle(const boost::json::object& frame, const std
         if (!after) return after.error();
         return hub_.staff_history(link_.get(), *conversation_id, *after);
     }
-    return core::fail(errc::unknown_type, "unknown frame type '" + type.substr(0, 40) + "'");
+    return core::fail(errc::unknown_type,
+                      "unknown frame type '" + std::string(utf8_prefix(type, 40)) + "'");
 }
 
 }  // namespace sc::chat

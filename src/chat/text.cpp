@@ -18,4 +18,12 @@ std::size_t utf8_length(std::string_view s) {
     return n;
 }
 
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+    if (s.size() <= max_bytes) return s;
+    std::size_t end = max_bytes;
+    // Step back over continuation bytes to the start of the character that did not fit.
+    while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+    return s.substr(0, end);
+}
+
 }  // namespace sc::chat

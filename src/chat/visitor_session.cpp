@@ -1,6 +1,7 @@
 #include "chat/visitor_session.hpp"
 
 #include "chat/frames.hpp"
+#include "chat/text.hpp"
 #include "chat/intake.hpp"
 #include "core/random.hpp"
 
@@ -63,7 +64,8 @@ core::result<> visitor_session::handle(const boost::json::object& frame, const s
         return hub_.visitor_typing(link_.get(), *active);
     }
     if (type == "end") return hub_.visitor_end(link_.get());
-    return core::fail(errc::unknown_type, "unknown frame type '" + type.substr(0, 40) + "'");
+    return core::fail(errc::unknown_type,
+                      "unknown frame type '" + std::string(utf8_prefix(type, 40)) + "'");
 }
 
 }  // namespace sc::chat

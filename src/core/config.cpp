@@ -79,6 +79,14 @@ std::vector<key_spec> key_specs() {
         {"quick_exit_url", text(&config::quick_exit_url)},
         {"contact_email", text(&config::contact_email)},
         {"content_dir", path(&config::content_dir)},
+        {"trusted_proxies",
+         [](config& c, const std::string& v) {
+             c.trusted_proxies = parse_address_ranges("trusted_proxies", v);
+         }},
+        {"limits.connections_per_address",
+         integer(&config::connections_per_address, "limits.connections_per_address", 1, 100000)},
+        {"limits.max_connections",
+         integer(&config::max_connections, "limits.max_connections", 0, 1000000)},
         {"chat.max_per_coordinator",
          integer(&config::chat_max_per_coordinator, "chat.max_per_coordinator", 1, 20)},
         {"chat.new_per_network_per_hour",
@@ -103,7 +111,15 @@ std::string node_text(const std::string& key, const toml::node& node) {
     if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
     if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
     if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
-    throw config_error(key + ": expected a string, number or boolean");
+    if (const auto* list = node.as_array()) {
+        std::string joined;
+        for (const auto& item : *list) {
+            if (!item.is_string()) throw config_error(key + ": expected a list of strings");
+            joined += (joined.empty() ? "" : ",") + *item.value<std::string>();
+        }
+        return joined;
+    }
+    throw config_error(key + ": expected a string, number, boolean or list of strings");
 }
 
 config_error parse_failure(const std::string& source, const toml::parse_error& e) {

@@ -3,6 +3,8 @@
 // chat.max_per_coordinator -> SAFECONNECT_CHAT_MAX_PER_COORDINATOR). Environment wins.
 #pragma once
 
+#include "core/address_range.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sc::core {
 
@@ -27,6 +30,11 @@ struct config {
     std::string quick_exit_url = "https://www.google.com/search?q=weather";
     std::string contact_email = "help@example.org";
     std::filesystem::path content_dir;  // operator's Markdown pages override the defaults
+    /// Proxies whose X-Forwarded-For names the client; nobody else's is believed.
+    std::vector<address_range> trusted_proxies;
+
+    int connections_per_address = 100;  // open connections from one client address
+    int max_connections = 0;            // in all; 0: derived from the descriptor limit
 
     int chat_max_per_coordinator = 3;
     int chat_new_per_network_per_hour = 30;

@@ -133,8 +133,9 @@ std::string pages::render_policy(const privacy::policy_version& v, bool current)
                hours == 0 ? std::string("They are erased within a minute of the chat ending.")
                           : "They are erased " + std::to_string(hours) + " hour" +
                                 (hours == 1 ? "" : "s") + " after the chat ends.");
-    std::string filled = render_template(v.markdown, "privacy policy version " +
-                                                         std::to_string(v.version), values);
+    // Publishing refuses a broken template; one stored before that check is shown as text.
+    mustache::mustache tmpl{v.markdown};
+    std::string filled = tmpl.is_valid() ? tmpl.render(values) : v.markdown;
     auto since = core::format_utc_day(core::from_unix_seconds(v.effective_at));
     std::string note = current ? "<p class=\"policy-version\">Version " + std::to_string(v.version) +
                                      ", in force since " + since +

@@ -37,17 +37,29 @@ std::string router::expected_origin(const request& req) const {
            std::string(req.header("host"));
 }
 
-void router::finish(response& r) const {
-    r.set("Content-Security-Policy", std::string(content_security_policy));
-    r.set("X-Content-Type-Options", "nosniff");
-    r.set("Referrer-Policy", "no-referrer");
-    r.set("X-Frame-Options", "DENY");
-    r.set("Cross-Origin-Opener-Policy", "same-origin");
-    r.set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+std::vector<std::pair<std::string, std::string>> router::security_headers() const {
+    std::vector<std::pair<std::string, std::string>> h{
+        {"Content-Security-Policy", std::string(content_security_policy)},
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Frame-Options", "DENY"},
+        {"Cross-Origin-Opener-Policy", "same-origin"},
+        {"Cross-Origin-Resource-Policy", "same-origin"},
+        {"Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+    };
     if (config_.tls_upstream) {
-        r.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+        h.emplace_back("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
     }
+    return h;
+}
+
+void router::finish(response& r) const {
+    for (auto& [name, value] : security_headers()) r.set(std::move(name), std::move(value));
     if (!r.cacheable) r.set("Cache-Control", "no-store");
+}
+
+bool router::hashes_password(const request& req) {
+    return req.method == "POST" && staff_api::hashes_password(req.path());
 }
 
 response router::handle(const request& req) {

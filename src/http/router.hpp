@@ -27,6 +27,12 @@ public:
 
     /// Security headers, and no-store for anything dynamic. Applied to every response.
     void finish(response& r) const;
+    /// The headers finish() adds to every response, for answers the router does not build
+    /// (the WebSocket handshake).
+    std::vector<std::pair<std::string, std::string>> security_headers() const;
+
+    /// Requests that hash a password: the transport runs them apart from everything else.
+    static bool hashes_password(const request& req);
 
 private:
     response asset(const request& req);

@@ -119,6 +119,10 @@ core::result<staff_identity> staff_api::identify(const request& req, bool touch)
     return staff_identity{*who, token, csrf_for(token)};
 }
 
+bool staff_api::hashes_password(std::string_view path) {
+    return path == "/api/staff/login" || path == "/api/staff/users";
+}
+
 std::optional<response> staff_api::handle(const request& req, const std::string& expected_origin) {
     auto path = req.path();
     if (!path.starts_with("/api/staff/")) return std::nullopt;

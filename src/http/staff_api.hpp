@@ -29,6 +29,9 @@ public:
     staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
               chat::hub& hub, privacy_api& privacy);
 
+    /// The POST routes that hash a password (sign-in, new accounts): expensive on purpose.
+    static bool hashes_password(std::string_view path);
+
     /// Handles /api/staff/...; nothing when the path is not one of ours.
     std::optional<response> handle(const request& req, const std::string& expected_origin);
 

@@ -1,5 +1,7 @@
 #include "privacy/policy.hpp"
 
+#include <kainjow/mustache.hpp>
+
 #include <algorithm>
 
 namespace sc::privacy {
@@ -99,6 +101,12 @@ core::result<policy_version> policy_registry::publish(store::database& db,
     }
     if (markdown.size() > policy_max_bytes) {
         return core::fail(core::errc::bad_request, "the policy text is larger than 200 KiB");
+    }
+    // The text is a template ({{retention_hours}} and friends): a broken one must be refused
+    // here, not discovered by every visitor who opens /privacy.
+    if (kainjow::mustache::mustache tmpl{markdown}; !tmpl.is_valid()) {
+        return core::fail(core::errc::bad_request,
+                          "the policy text has a template error: " + tmpl.error_message());
     }
     // A minute's grace for clocks and typing; earlier would change the past.
     if (effective_at < now - std::chrono::minutes(1)) {

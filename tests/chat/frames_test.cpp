@@ -1,5 +1,6 @@
 // Reading and writing the JSON frames of docs/PROTOCOL.md.
 #include "chat/frames.hpp"
+#include "chat/text.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gmock/gmock.h>
@@ -42,6 +43,16 @@ TEST(parse_frame, object_without_a_string_type_is_bad_request) {
         EXPECT_EQ(r.error().code, core::errc::bad_request) << text;
         EXPECT_THAT(r.error().message, HasSubstr("type"));
     }
+}
+
+TEST(utf8_prefix, never_cuts_a_character_in_two) {
+    std::string text = "ab\u00e9\u20ac\U0001F600";  // 1, 1, 2, 3 and 4 bytes
+    EXPECT_EQ(utf8_prefix(text, 100), text);
+    EXPECT_EQ(utf8_prefix(text, 3), "ab");
+    EXPECT_EQ(utf8_prefix(text, 4), "ab\u00e9");
+    EXPECT_EQ(utf8_prefix(text, 6), "ab\u00e9");
+    EXPECT_EQ(utf8_prefix(text, 10), "ab\u00e9\u20ac");
+    EXPECT_EQ(utf8_prefix(text, 0), "");
 }
 
 TEST(get_text, trims_surrounding_white_space) {

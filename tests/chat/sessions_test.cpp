@@ -117,6 +117,15 @@ TEST_F(visitor_session_test, ping_is_answered_with_pong) {
     EXPECT_EQ(link_->frames().back(), json::parse(R"({"type":"pong"})"));
 }
 
+TEST_F(visitor_session_test, a_long_client_id_is_echoed_cut_to_valid_utf8) {
+    // Byte 64 falls inside the first é: cutting there made the error frame invalid UTF-8.
+    std::string id = std::string(63, 'x') + "\u00e9\u00e9";
+    auto error = error_for(R"({"type":"send","client_id":")" + id + R"(","text":""})");
+    EXPECT_EQ(error.at("ref"), std::string(63, 'x').c_str());
+    auto type = error_for(R"({"type":")" + std::string(39, 't') + R"(\u00e9"})");
+    EXPECT_THAT(std::string(type.at("message").as_string()), HasSubstr(std::string(39, 't') + "'"));
+}
+
 TEST_F(visitor_session_test, binary_frames_are_refused_with_an_error) {
     session_->on_binary();
     EXPECT_EQ(link_->last_of("error").at("code"), "bad_request");

@@ -57,10 +57,11 @@ function baseEnv(dataDir, extra) {
  * `after` hook: it stops the process (if still running) and removes the data dir.
  */
 export class Server {
-  constructor(dataDir, env, ownsDataDir) {
+  constructor(dataDir, env, ownsDataDir, nofile) {
     this.dataDir = dataDir;
     this.env = env;
     this.ownsDataDir = ownsDataDir;
+    this.nofile = nofile; // a descriptor limit (soft = hard) to run under, or undefined
     this.proc = null;
     this.port = 0;
     this.logLines = [];
@@ -91,7 +92,11 @@ export class Server {
   async launch() {
     this.exit = null;
     this.port = 0;
-    const proc = spawn(serverBinary, ['serve'], {
+    // prlimit (util-linux) sets the limit so that the server cannot raise it.
+    const [command, args] = this.nofile
+      ? ['prlimit', [`--nofile=${this.nofile}:${this.nofile}`, serverBinary, 'serve']]
+      : [serverBinary, ['serve']];
+    const proc = spawn(command, args, {
       env: baseEnv(this.dataDir, this.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -230,12 +235,12 @@ function lineReader(stream, onLine) {
 
 /**
  * Starts `safeconnect serve` on 127.0.0.1 with a fresh data dir (or `dataDir`)
- * and resolves once it logs event=listening.
+ * and resolves once it logs event=listening. `nofile` runs it under that many descriptors.
  */
-export async function startServer({ env = {}, dataDir } = {}) {
+export async function startServer({ env = {}, dataDir, nofile } = {}) {
   const owns = !dataDir;
   const dir = dataDir || (await makeTempDir());
-  const server = new Server(dir, env, owns);
+  const server = new Server(dir, env, owns, nofile);
   try {
     await server.launch();
   } catch (err) {

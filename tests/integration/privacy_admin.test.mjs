@@ -108,10 +108,13 @@ describe('privacy administration', () => {
     assert.equal((await get(sup, '/api/staff/policies')).status, 403);
     for (const bad of [{}, { markdown: '   ' }, { markdown: 5 },
       { markdown: '# P\n\nx', effective_at: '2020-01-01T00:00:00Z' },
-      { markdown: '# P\n\nx', effective_at: 'tomorrow' }]) {
+      { markdown: '# P\n\nx', effective_at: 'tomorrow' },
+      // A broken template once made /privacy answer 500 to every visitor.
+      { markdown: '# P\n\n{{#retention_hours}} never closed' }]) {
       const r = await post(admin, '/api/staff/policies', bad);
       assert.equal(r.status, 400, `${JSON.stringify(bad)}: ${r.status} ${r.text}`);
     }
+    assert.equal((await request(server, 'GET', '/privacy')).status, 200);
 
     const nowMark = `now-${rand()}`;
     const v2 = await post(admin, '/api/staff/policies', {

@@ -97,6 +97,16 @@ TEST_F(policy_test, empty_or_oversized_text_is_refused) {
     EXPECT_EQ(registry_.all().size(), 1u);
 }
 
+TEST_F(policy_test, a_broken_template_is_refused_with_the_reason) {
+    // Once accepted, it made /privacy answer 500 to every visitor.
+    auto r = publish("# Privacy\n\n{{#retention_hours}} never closed", clock_.now());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, core::errc::bad_request);
+    EXPECT_NE(r.error().message.find("template error"), std::string::npos);
+    EXPECT_FALSE(publish("{{unclosed", clock_.now()));
+    EXPECT_TRUE(publish("Kept for {{retention_hours}} hours.", clock_.now()));
+}
+
 TEST_F(policy_test, versions_survive_a_restart) {
     publish("# Two", clock_.now() + 1h);
     policy_registry after_restart;
