@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
 #include <functional>
 #include <vector>
 
@@ -122,6 +124,74 @@ std::string node_text(const std::string& key, const toml::node& node) {
     throw config_error(key + ": expected a string, number, boolean or list of strings");
 }
 
+// toml++ 3.3 reaches __builtin_unreachable (undefined behaviour) when it asks whether some
+// non-ASCII characters are white space, which it does for a character outside a string, after
+// a backslash in a string, and after a line-ending backslash in a multi-line string. TOML
+// allows none of the first two, so refusing them first changes nothing that could be read;
+// the third is legal but rare, and is refused with a way around it.
+void refuse_what_toml_cannot_read(std::string_view text, const std::string& source) {
+    enum class in { plain, comment, basic, literal, multi_basic, multi_literal } state = in::plain;
+    std::size_t line = 1;
+    auto refuse = [&](const std::string& what) {
+        throw config_error(source + ":" + std::to_string(line) + ": " + what);
+    };
+    auto at = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
+    auto non_ascii = [&](std::size_t i) {
+        return i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char ch = text[i];
+        if (ch == '\n') {
+            ++line;
+            if (state != in::multi_basic && state != in::multi_literal) state = in::plain;
+            continue;
+        }
+        switch (state) {
+            case in::plain:
+                if (ch == '#') {
+                    state = in::comment;
+                } else if (at(i, R"(""")") || at(i, "'''")) {
+                    state = ch == '"' ? in::multi_basic : in::multi_literal;
+                    i += 2;
+                } else if (ch == '"' || ch == '\'') {
+                    state = ch == '"' ? in::basic : in::literal;
+                } else if (non_ascii(i)) {
+                    refuse("a non-ASCII character outside quotes (put text in quotes)");
+                }
+                break;
+            case in::basic:
+            case in::multi_basic:
+                if (ch == '\\') {
+                    if (non_ascii(i + 1)) refuse("a non-ASCII character after a backslash");
+                    auto next = text.find_first_not_of(" \t\r\n", i + 1);
+                    bool line_ending = state == in::multi_basic && next != i + 1 &&
+                                       text.substr(i + 1, next - i - 1).find('\n') !=
+                                           std::string_view::npos;
+                    if (line_ending && non_ascii(next)) {
+                        refuse("a line-ending backslash followed by a non-ASCII character "
+                               "(end the line after that character instead)");
+                    }
+                    if (!line_ending) ++i;  // an escape such as \" does not end the string
+                } else if (state == in::basic ? ch == '"' : at(i, R"(""")")) {
+                    i += state == in::basic ? 0 : 2;
+                    state = in::plain;
+                }
+                break;
+            case in::literal:
+                if (ch == '\'') state = in::plain;
+                break;
+            case in::multi_literal:
+                if (at(i, "'''")) {
+                    i += 2;
+                    state = in::plain;
+                }
+                break;
+            case in::comment:
+                break;
+        }
+    }
+}
+
 config_error parse_failure(const std::string& source, const toml::parse_error& e) {
     const auto& where = e.source().begin;
     return config_error(source + ":" + std::to_string(where.line) + ":" +
@@ -178,17 +248,16 @@ std::map<std::string, std::string> process_environment() {
 config load_config(const std::filesystem::path& file,
                    const std::map<std::string, std::string>& environment) {
     if (file.empty()) return apply(nullptr, {}, environment);
-    toml::table table;
-    try {
-        table = toml::parse_file(file.string());
-    } catch (const toml::parse_error& e) {
-        throw parse_failure(file.string(), e);
-    }
-    return apply(&table, file.string(), environment);
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw config_error(file.string() + ": cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file.string(), environment);
 }
 
 config parse_config(std::string_view toml_text, const std::string& source,
                     const std::map<std::string, std::string>& environment) {
+    refuse_what_toml_cannot_read(toml_text, source);
     toml::table table;
     try {
         table = toml::parse(toml_text, source);

@@ -221,6 +221,33 @@ TEST_F(config_test, malformed_toml_is_refused_with_file_and_line) {
     }
 }
 
+TEST_F(config_test, text_in_memory_reads_like_a_file) {
+    auto c = parse_config("threads = 3\n[chat]\nmax_per_coordinator = 4\n", "inline.toml",
+                          {{"SAFECONNECT_THREADS", "5"}});
+    EXPECT_EQ(c.threads, 5);
+    EXPECT_EQ(c.chat_max_per_coordinator, 4);
+    EXPECT_THAT(error_of("threads = \"x\""), HasSubstr("threads"));
+}
+
+// Found by the config_file fuzz target: toml++ 3.3 has undefined behaviour (it reaches
+// __builtin_unreachable) when it checks these characters for white space.
+TEST_F(config_test, non_ascii_where_toml_cannot_read_it_is_refused_with_the_line) {
+    EXPECT_THAT(error_of("threads = 2\nY\xd1\xbc = 1\n"), HasSubstr("safeconnect.toml:2:"));
+    EXPECT_THAT(error_of("service_name = caf\xc3\xa9\n"), HasSubstr("outside quotes"));
+    EXPECT_THAT(error_of("service_name = \"x\\\xc3\xa9\"\n"), HasSubstr("after a backslash"));
+    EXPECT_THAT(error_of("service_name = \"\"\"a \\\n  \xc3\xa9\"\"\"\n"),
+                HasSubstr("line-ending backslash"));
+}
+
+TEST_F(config_test, non_ascii_in_strings_and_comments_is_fine) {
+    auto c = load_config(file("# Configuraci\xc3\xb3n\nservice_name = \"L\xc3\xadnea \xe2\x80\x94 ayuda\"\n"
+                              "contact_email = 'a\xc3\xa9@example.org'\n"
+                              "quick_exit_url = \"\"\"https://example.org/\xc3\xa9\"\"\"\n"),
+                         {});
+    EXPECT_EQ(c.service_name, "L\xc3\xadnea \xe2\x80\x94 ayuda");
+    EXPECT_EQ(c.contact_email, "a\xc3\xa9@example.org");
+}
+
 TEST_F(config_test, missing_file_is_refused) {
     EXPECT_THROW(load_config(dir_ / "absent.toml", {}), config_error);
 }
