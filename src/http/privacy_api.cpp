@@ -53,8 +53,9 @@ std::optional<core::time_point> parse_utc(std::string_view text) {
         rest.remove_prefix(3);
     }
     if (rest != "Z") return std::nullopt;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59) {
+    // Years past 2200 would overflow the clock's nanoseconds (it ends in 2262).
+    if (tm.tm_year < 1970 || tm.tm_year > 2200 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+        tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59) {
         return std::nullopt;
     }
     tm.tm_year -= 1900;
