@@ -29,9 +29,10 @@ void check_kept(const boost::json::object& kept, const std::string& input) {
         fuzz::check(fuzz::valid_utf8(text) && chat::utf8_length(text) <= chat::intake_field_max,
                     "kept a value that is too long or not UTF-8", input);
         if (key == "age") {
-            fuzz::check(text.size() <= 3 && std::all_of(text.begin(), text.end(), [](char c) {
-                            return c >= '0' && c <= '9';
-                        }) && std::stoi(std::string(text)) <= 120,
+            auto digits = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+            fuzz::check(std::all_of(text.begin(), text.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                            digits.size() <= 3 && (digits.empty() || std::stoi(std::string(digits)) <= 120),
                         "kept an age that is not 0 to 120", input);
         }
         if (key == "zip") {
