@@ -139,6 +139,12 @@ void refuse_what_toml_cannot_read(std::string_view text, const std::string& sour
     auto non_ascii = [&](std::size_t i) {
         return i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80;
     };
+    // A quote opens a string only where a key or value may start; inside a bare word (1"x)
+    // it is part of that word for the parser too.
+    auto opens_string = [&](std::size_t i) {
+        return i == 0 ||
+               std::string_view(" \t\r\n=[{,.").find(text[i - 1]) != std::string_view::npos;
+    };
     for (std::size_t i = 0; i < text.size(); ++i) {
         char ch = text[i];
         if (ch == '\n') {
@@ -150,11 +156,11 @@ void refuse_what_toml_cannot_read(std::string_view text, const std::string& sour
             case in::plain:
                 if (ch == '#') {
                     state = in::comment;
-                } else if (at(i, R"(""")") || at(i, "'''")) {
-                    state = ch == '"' ? in::multi_basic : in::multi_literal;
-                    i += 2;
-                } else if (ch == '"' || ch == '\'') {
-                    state = ch == '"' ? in::basic : in::literal;
+                } else if ((ch == '"' || ch == '\'') && opens_string(i)) {
+                    bool multi = at(i, R"(""")") || at(i, "'''");
+                    state = ch == '"' ? (multi ? in::multi_basic : in::basic)
+                                      : (multi ? in::multi_literal : in::literal);
+                    if (multi) i += 2;
                 } else if (non_ascii(i)) {
                     refuse("a non-ASCII character outside quotes (put text in quotes)");
                 }

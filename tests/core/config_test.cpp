@@ -234,6 +234,8 @@ TEST_F(config_test, text_in_memory_reads_like_a_file) {
 TEST_F(config_test, non_ascii_where_toml_cannot_read_it_is_refused_with_the_line) {
     EXPECT_THAT(error_of("threads = 2\nY\xd1\xbc = 1\n"), HasSubstr("safeconnect.toml:2:"));
     EXPECT_THAT(error_of("service_name = caf\xc3\xa9\n"), HasSubstr("outside quotes"));
+    EXPECT_THAT(error_of("threads = 1\"\xc6\x9a\"\n"), HasSubstr("outside quotes"))
+        << "a quote inside a bare word opens no string";
     EXPECT_THAT(error_of("service_name = \"x\\\xc3\xa9\"\n"), HasSubstr("after a backslash"));
     EXPECT_THAT(error_of("service_name = \"\"\"a \\\n  \xc3\xa9\"\"\"\n"),
                 HasSubstr("line-ending backslash"));

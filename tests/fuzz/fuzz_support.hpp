@@ -154,6 +154,13 @@ class chat_world {
 public:
     static constexpr int inputs_per_world = 2000;
 
+    /// The one world of this process. Never destroyed: the store thread must not be stopped
+    /// by exit-time destructors.
+    static chat_world& shared() {
+        static auto* w = (init_process(), new chat_world);
+        return *w;
+    }
+
     chat_world() { open(); }
     ~chat_world() { close(); }
     chat_world(const chat_world&) = delete;
@@ -211,6 +218,20 @@ public:
 
     /// Changes whenever the world is renewed (what a target kept from it is gone).
     int generation() const { return generation_; }
+
+    /// Feeds `input` to a session as frames separated by '\n', with `placeholder` standing
+    /// for `value`, then ends the connection and waits for what the store still delivers.
+    template <class Session>
+    void feed_frames(Session& session, std::string_view input, std::string_view placeholder,
+                     const std::string& value) {
+        for (auto frame : split(input, '\n')) {
+            // 50 ms per frame: faster than the frame limit refills, so long inputs reach it.
+            clock.advance(std::chrono::milliseconds(50));
+            session.on_frame(replace_all(frame, placeholder, value));
+        }
+        session.on_close();
+        settle();
+    }
 
     core::manual_clock clock;
     std::unique_ptr<test_support::temp_dir> dir;

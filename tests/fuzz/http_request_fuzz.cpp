@@ -72,15 +72,11 @@ struct world {
     // A fresh administrator session for "@cookie@" and "@csrf@"; false when an input took the
     // account away (disabled it, for one).
     bool sign_in() {
-        http::request req;
-        req.method = "POST";
-        req.target = "/api/staff/login";
-        req.headers["host"] = "chat.example.org";
+        auto req = staff_request("POST", "/api/staff/login");
         req.headers["origin"] = "http://chat.example.org";
         req.headers["content-type"] = "application/json";
         req.body = boost::json::serialize(
             boost::json::object{{"email", "admin@example.org"}, {"password", admin_password}});
-        req.client_address = "127.0.0.1";
         clock.advance(std::chrono::hours(1));  // past any throttle the last inputs caused
         auto r = serve(req);
         if (r.status != 200) return false;
@@ -91,12 +87,18 @@ struct world {
     }
 
     bool signed_in() {
-        http::request req;
-        req.method = "GET";
-        req.target = "/api/staff/me";
-        req.headers["host"] = "chat.example.org";
+        auto req = staff_request("GET", "/api/staff/me");
         req.headers["cookie"] = session_cookie;
         return serve(req).status == 200;
+    }
+
+    static http::request staff_request(std::string method, std::string target) {
+        http::request req;
+        req.method = std::move(method);
+        req.target = std::move(target);
+        req.headers["host"] = "chat.example.org";
+        req.client_address = "127.0.0.1";
+        return req;
     }
 
     test_support::temp_dir dir;

@@ -11,25 +11,10 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace {
-
 using namespace sc;
 
-fuzz::chat_world& world() {
-    // Never destroyed: the store thread must not be stopped by exit-time destructors.
-    static auto* w = new fuzz::chat_world;
-    return *w;
-}
-
-}  // namespace
-
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    fuzz::init_process();
-    return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    auto& w = world();
+    auto& w = fuzz::chat_world::shared();
     w.next_input();
     static int generation = -1;
     static staff::member coordinator;
@@ -43,14 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto l = std::make_shared<fuzz::checking_link>();
     chat::staff_session session(*w.hub, w.clock, l, coordinator, "fuzz-csrf-token");
-    std::string_view input(reinterpret_cast<const char*>(data), size);
-    for (auto frame : fuzz::split(input, '\n')) {
-        // 50 ms per frame: faster than the frame limit refills, so a long input reaches it.
-        w.clock.advance(std::chrono::milliseconds(50));
-        session.on_frame(fuzz::replace_all(frame, "@conv@", visitor.id));
-    }
-    session.on_close();
+    w.feed_frames(session, {reinterpret_cast<const char*>(data), size}, "@conv@", visitor.id);
     w.hub->visitor_gone(visitor.link.get());
-    w.settle();
     return 0;
 }
