@@ -253,10 +253,15 @@ describe('authorization and headers', () => {
     await server.checkAlive('after a refused upgrade to /ws/nope');
   });
 
-  it('a /ws/visitor upgrade from a foreign Origin leaves the server running', async () => {
-    // The docs do not say whether /ws/visitor checks Origin; whatever it answers, it must survive.
-    await WsClient.connect(server.wsUrl('/ws/visitor'), { headers: { origin: 'http://evil.example' }, name: 'foreign visitor' })
-      .then((ws) => ws.close(), () => {});
+  it('a /ws/visitor upgrade from a foreign Origin is refused; one with no Origin (not a browser) is not', async () => {
+    // A page on another site must not open chats in a visitor's browser.
+    await assert.rejects(
+      WsClient.connect(server.wsUrl('/ws/visitor'), { headers: { origin: 'http://evil.example' }, name: 'foreign visitor' }),
+      (err) => err instanceof UpgradeRefused && err.status === 403 && /another site/.test(err.body));
+    const ours = await WsClient.connect(server.wsUrl('/ws/visitor'), { headers: { origin: server.origin }, name: 'our page' });
+    await ours.close();
+    const tool = await WsClient.connect(server.wsUrl('/ws/visitor'), { name: 'no Origin' });
+    await tool.close();
     await server.checkAlive('after a /ws/visitor upgrade from a foreign Origin');
   });
 
