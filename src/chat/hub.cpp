@@ -54,6 +54,7 @@ void hub::load() {
         return load_live_conversations(db);
     });
     auto members = store_.call([](store::database& db) { return staff::list_members(db); });
+    std::vector<std::string> unreadable;
     std::lock_guard lock(mutex_);
     for (const auto& m : members) staff_names_[m.id] = m.name;
     for (const auto& r : rows) {
@@ -69,6 +70,7 @@ void hub::load() {
         } catch (const std::exception&) {
             // One unreadable conversation (a replaced master key) must not stop the service.
             spdlog::error("event=conversation_unreadable");
+            unreadable.push_back(r.id);
             continue;
         }
         c.created_at = core::from_unix_seconds(r.created_at);
@@ -96,6 +98,11 @@ void hub::load() {
         if (c.state == status::waiting) queue_.push_back(c.id);
         if (!c.token_hash.empty()) by_token_[c.token_hash] = c.id;
         conversations_.emplace(c.id, std::move(c));
+    }
+    if (!unreadable.empty()) {
+        store_.call([&](store::database& db) {
+            for (const auto& id : unreadable) close_unreadable_conversation(db, id, now);
+        });
     }
     spdlog::info("event=conversations_loaded live={} waiting={}", conversations_.size(),
                  queue_.size());

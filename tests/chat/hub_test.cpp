@@ -719,6 +719,21 @@ protected:
     visitor ended_;
 };
 
+TEST_F(hub_test, a_chat_whose_key_cannot_be_unsealed_is_closed_and_left_to_the_purge) {
+    auto v = start_visitor();
+    settle();
+    // A replaced master key: the sealed conversation key is there but opens no more.
+    shut_down();
+    std::filesystem::remove(dir_ / "master.key");
+    keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
+    store_ = std::make_unique<store::worker>(db_path_, vault_path_);
+    start_hub();
+    EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "closed");
+    EXPECT_GT(query<std::int64_t>("SELECT closed_at FROM conversations WHERE id = ?", v.id), 0);
+    auto ana = join(ana_);
+    EXPECT_EQ(ana->wait_type("state").at("queue").as_array().size(), 0u);
+}
+
 TEST_F(hub_reload_test, waiting_and_active_chats_are_back) {
     auto counts = hub_->snapshot();
     EXPECT_EQ(counts.waiting, 1u);
