@@ -1,6 +1,6 @@
 // Words the console shows for the protocol's codes.
 
-import type { Disposition, Intake, Role } from '../lib/protocol';
+import type { BlockReason, Disposition, Intake, Role } from '../lib/protocol';
 
 export const DISPOSITIONS: [Disposition, string][] = [
   ['information', 'Information'],
@@ -10,6 +10,23 @@ export const DISPOSITIONS: [Disposition, string][] = [
   ['no_response', 'No response from visitor'],
   ['other', 'Other'],
 ];
+
+export const BLOCK_REASONS: [BlockReason, string][] = [
+  ['abusive', 'Abusive'],
+  ['threatening', 'Threatening'],
+  ['prank', 'Prank'],
+  ['other', 'Other'],
+];
+
+export function blockReasonLabel(reason: string): string {
+  const found = BLOCK_REASONS.find(([value]) => value === reason);
+  return found ? found[1] : reason;
+}
+
+/** "1 hour", "24 hours". */
+export function hoursText(n: number): string {
+  return `${n} ${n === 1 ? 'hour' : 'hours'}`;
+}
 
 export const ROLES: [Role, string][] = [
   ['coordinator', 'Advocacy coordinator'],
@@ -59,6 +76,11 @@ export function statusLabel(status: string): string {
 /** Conversation ids are long and opaque; people need a short handle to tell chats apart. */
 export function chatLabel(conversationId: string): string {
   return `Chat #${conversationId.slice(0, 4).toUpperCase()}`;
+}
+
+/** "Block #3F9A": a short handle for an opaque block id. */
+export function blockLabel(blockId: string): string {
+  return `Block #${blockId.slice(0, 4).toUpperCase()}`;
 }
 
 /** Plain words for error codes from the chat connection. */
