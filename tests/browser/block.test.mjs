@@ -85,6 +85,7 @@ describe('blocking a visitor in the browser', () => {
       await ana.page.getByRole('button', { name: 'Block visitor' }).click();
       await ana.page.getByText('Choose a reason first.').waitFor();
       await ana.page.getByLabel('Block reason').selectOption('threatening');
+      await ana.page.screenshot({ path: path.join(outDir, 'staff-block-visitor.png') });
       await ana.page.getByRole('button', { name: 'Block visitor' }).click();
       await ana.page.getByText(/was ended and its visitor blocked until/).waitFor();
       assert.match(dialogs[0], /block this visitor\? .* 24 hours/);

@@ -215,6 +215,7 @@ export class ChatPanel {
       this.blockButton_,
       this.blockError_,
     );
+    this.blockReason_.addEventListener('change', () => setLive(this.blockError_, ''));
     this.blockForm_.addEventListener('submit', (event) => {
       event.preventDefault();
       this.requestBlock_();
