@@ -4,26 +4,10 @@
 // can chat again.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { STAFF_PASSWORD, addStaff, startServer } from '../integration/harness.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, 'out');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const UI_TIMEOUT_MS = 15_000;
-
-async function signIn(page, server, email) {
-  await page.goto(`${server.baseUrl}/staff`);
-  const form = page.getByRole('region', { name: 'Staff sign-in' });
-  await form.getByLabel('Email').fill(email);
-  await form.getByLabel('Password').fill(STAFF_PASSWORD);
-  await form.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Staff console' }).waitFor();
-}
+import { addStaff, startServer } from '../integration/harness.mjs';
+import { launchBrowser, openPage, outDir, signIn } from './browser_harness.mjs';
 
 describe('blocking a visitor in the browser', () => {
   let server;
@@ -33,13 +17,7 @@ describe('blocking a visitor in the browser', () => {
     server = await startServer();
     await addStaff(server.dataDir, { email: 'ana@test.invalid', name: 'Ana', role: 'coordinator' });
     await addStaff(server.dataDir, { email: 'sue@test.invalid', name: 'Sue', role: 'supervisor' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await mkdir(outDir, { recursive: true });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -50,13 +28,9 @@ describe('blocking a visitor in the browser', () => {
   it('a coordinator blocks, the visitor is refused, a supervisor lifts the block', async () => {
     const contexts = [];
     const open = async (viewport) => {
-      const context = await browser.newContext({ locale: 'en-US', viewport });
-      context.setDefaultTimeout(UI_TIMEOUT_MS);
-      contexts.push(context);
-      const page = await context.newPage();
-      const errors = [];
-      page.on('pageerror', (err) => errors.push(err.message));
-      return { page, errors };
+      const opened = await openPage(browser, viewport);
+      contexts.push(opened.context);
+      return opened;
     };
     const visitor = await open({ width: 420, height: 860 });
     const ana = await open({ width: 1280, height: 900 });

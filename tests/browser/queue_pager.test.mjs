@@ -3,17 +3,10 @@
 // accepted, and the count stays true.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
-import { STAFF_PASSWORD, addStaff, closeAll, startServer, startVisitor } from '../integration/harness.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, 'out');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const UI_TIMEOUT_MS = 15_000;
+import { addStaff, closeAll, startServer, startVisitor } from '../integration/harness.mjs';
+import { launchBrowser, openPage, outDir, signIn } from './browser_harness.mjs';
 
 describe('queue pages in the browser', () => {
   let server;
@@ -23,13 +16,7 @@ describe('queue pages in the browser', () => {
   before(async () => {
     server = await startServer();
     await addStaff(server.dataDir, { email: 'ana@test.invalid', name: 'Ana', role: 'coordinator' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await mkdir(outDir, { recursive: true });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -41,17 +28,9 @@ describe('queue pages in the browser', () => {
   it('pages to the 51st waiting visitor and accepts them', async () => {
     for (let i = 0; i < 51; i++) visitors.push((await startVisitor(server, { name: `visitor-${i + 1}` })).ws);
 
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(UI_TIMEOUT_MS);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (err) => errors.push(err.message));
+    const { context, page, errors } = await openPage(browser, { width: 1280, height: 900 });
     try {
-      await page.goto(`${server.baseUrl}/staff`);
-      const form = page.getByRole('region', { name: 'Staff sign-in' });
-      await form.getByLabel('Email').fill('ana@test.invalid');
-      await form.getByLabel('Password').fill(STAFF_PASSWORD);
-      await form.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, server, 'ana@test.invalid');
 
       const queue = page.getByRole('region', { name: 'Waiting' });
       await queue.getByText('51 people are waiting.').waitFor();

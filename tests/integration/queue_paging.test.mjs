@@ -3,38 +3,21 @@
 // go; each console keeps the page it asked for, and no frame carries more than 50 entries.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import {
-  accept, availableCoordinator, closeAll, isMessage, startServer, startVisitor,
-} from './harness.mjs';
+import { describe, it } from 'node:test';
+import { accept, availableCoordinator, isMessage, startVisitor, suiteServer } from './harness.mjs';
 
 const WAITING = 61;
 
 describe('paging through the queue', () => {
-  let server;
-  const clients = [];
-
-  before(async () => {
-    server = await startServer();
-  });
-
-  after(async () => {
-    await closeAll(clients);
-    await server?.cleanup();
-  });
-
-  beforeEach(async () => {
-    await server?.ensureRunning();
-  });
-  afterEach(() => {
-    server?.assertAlive();
-  });
+  const suite = suiteServer();
+  const { clients } = suite;
 
   /** The next queue frame `staff` gets with this total and offset. */
   const page = (staff, total, offset) =>
     staff.ws.nextType('queue', (f) => f.total === total && f.offset === offset);
 
   it(`reaches the ${WAITING}st of ${WAITING} waiting and keeps the count true`, async () => {
+    const { server } = suite;
     const ana = await availableCoordinator(server, { name: 'Ana' });
     const ben = await availableCoordinator(server, { name: 'Ben' });
     clients.push(ana.ws, ben.ws);

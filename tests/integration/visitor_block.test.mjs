@@ -5,10 +5,10 @@
 // restart ends a block; and the address reaches no file of the data directory and no log.
 
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
-  accept, availableCoordinator, closeAll, connectStaff, connectVisitor, isMessage, newClientId, newStaff,
-  request, staffHeaders, startServer, startVisitor, visitorSay, waitQueue,
+  accept, availableCoordinator, connectStaff, connectVisitor, isMessage, newClientId, newStaff, request,
+  staffHeaders, startVisitor, suiteServer, visitorSay, waitQueue,
 } from './harness.mjs';
 import { describeFiles, findBytes, readFiles, textForms } from './privacy_helpers.mjs';
 
@@ -17,29 +17,13 @@ const OTHER = '127.0.0.89';
 const NEUTRAL = 'The chat service is not available right now. If you are in danger, call 911.';
 
 describe('blocking an abusive visitor', () => {
-  let server;
-  const clients = [];
+  const suite = suiteServer();
+  const { clients } = suite;
   const taken = new Set(); // conversations already accepted
-
-  before(async () => {
-    server = await startServer();
-  });
-
-  after(async () => {
-    await closeAll(clients);
-    await server?.cleanup();
-  });
-
-  beforeEach(async () => {
-    await server?.ensureRunning();
-  });
-  afterEach(() => {
-    server?.assertAlive();
-  });
 
   /** A chat from `localAddress` that `staff` accepts; returns {visitor, convId}. */
   async function chatFrom(staff, localAddress) {
-    const visitor = await startVisitor(server, { localAddress });
+    const visitor = await startVisitor(suite.server, { localAddress });
     clients.push(visitor.ws);
     const entries = await waitQueue(staff, (e) => e.some((x) => !taken.has(x.conversation_id)));
     const convId = entries.find((x) => !taken.has(x.conversation_id)).conversation_id;
@@ -51,7 +35,7 @@ describe('blocking an abusive visitor', () => {
 
   /** A start from `localAddress`: the `started` frame, or the error frame refusing it. */
   async function tryStart(localAddress) {
-    const ws = await connectVisitor(server, `visitor@${localAddress}`, { localAddress });
+    const ws = await connectVisitor(suite.server, `visitor@${localAddress}`, { localAddress });
     clients.push(ws);
     ws.send({ type: 'start' });
     return ws.next((f) => f.type === 'started' || f.type === 'error', undefined, 'started or error');
@@ -84,10 +68,10 @@ describe('blocking an abusive visitor', () => {
   }
 
   it('blocks a visitor, refuses their network, and a supervisor lifts the block', async () => {
-    const ana = await availableCoordinator(server, { name: 'Ana' });
-    const ben = await availableCoordinator(server, { name: 'Ben' });
-    const sup = await newStaff(server, { role: 'supervisor', name: 'Sue' });
-    const sue = await connectStaff(server, sup.session);
+    const ana = await availableCoordinator(suite.server, { name: 'Ana' });
+    const ben = await availableCoordinator(suite.server, { name: 'Ben' });
+    const sup = await newStaff(suite.server, { role: 'supervisor', name: 'Sue' });
+    const sue = await connectStaff(suite.server, sup.session);
     clients.push(ana.ws, ben.ws, sue.ws);
     assert.deepEqual(sue.state.blocks, [], 'supervisors get the blocks in state');
     assert.equal(ana.state.blocks, undefined, 'coordinators do not');
@@ -156,7 +140,7 @@ describe('blocking an abusive visitor', () => {
     assert.equal((await sue.ws.nextError()).code, 'not_found', 'a lifted block is gone');
 
     // Both steps are audited by the block id, and by who did them; no address.
-    const audit = await request(server, 'GET', '/api/staff/audit', { headers: staffHeaders(server, sup.session) });
+    const audit = await request(suite.server, 'GET', '/api/staff/audit', { headers: staffHeaders(suite.server, sup.session) });
     assert.equal(audit.status, 200, audit.text);
     const entry = (action) => audit.json.entries.find((e) => e.action === action && e.subject === blocked.block_id);
     assert.equal(entry('visitor_blocked')?.staff_id, ana.state.me.id, audit.text);
@@ -165,22 +149,22 @@ describe('blocking an abusive visitor', () => {
   });
 
   it('a restart ends every block, and the blocked address is in no file or log', async () => {
-    const ana = await availableCoordinator(server, { name: 'Ana' });
+    const ana = await availableCoordinator(suite.server, { name: 'Ana' });
     clients.push(ana.ws);
     const abusive = await chatFrom(ana, ABUSER);
     await block(ana, abusive.convId, 'prank');
     await expectRefused(ABUSER, 'before the restart');
 
-    await server.restart();
+    await suite.server.restart();
     await expectStarts(ABUSER, 'after the restart the block is gone');
 
-    await server.stop(); // the WAL is checkpointed into the database file
+    await suite.server.stop(); // the WAL is checkpointed into the database file
     const needles = [...textForms(ABUSER), ...textForms(`::ffff:${ABUSER}`),
       { form: '4 bytes', bytes: Buffer.from([127, 0, 0, 88]) }];
-    const files = await readFiles(server.dataDir);
-    files.push({ path: 'server log', bytes: Buffer.from(server.log()) });
+    const files = await readFiles(suite.server.dataDir);
+    files.push({ path: 'server log', bytes: Buffer.from(suite.server.log()) });
     assert.deepEqual(findBytes(files, needles), [], `${ABUSER} in no file or log (${describeFiles(files)})`);
-    assert.match(server.log(), /event=visitor_blocked/, 'the log says a block happened, without any address');
-    await server.launch();
+    assert.match(suite.server.log(), /event=visitor_blocked/, 'the log says a block happened, without any address');
+    await suite.server.launch();
   });
 });

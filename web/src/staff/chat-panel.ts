@@ -31,6 +31,21 @@ export interface ChatActions {
   select(conversationId: string): void;
 }
 
+/** The value chosen in `select`; when none is, says so in `error` and moves focus there. */
+function chosen<T extends string>(
+  select: HTMLSelectElement,
+  error: HTMLElement,
+  what: string,
+): T | null {
+  if (!select.value) {
+    setLive(error, `Choose ${what} first.`);
+    select.focus();
+    return null;
+  }
+  setLive(error, '');
+  return select.value as T;
+}
+
 function systemText(m: Message): string {
   const name = m.name || 'An advocate';
   switch (m.event) {
@@ -389,13 +404,12 @@ export class ChatPanel {
   }
 
   private requestEnd_(): void {
-    const disposition = this.dispositionSelect_.value as Disposition | '';
-    if (!disposition) {
-      setLive(this.endError_, 'Choose a disposition first.');
-      this.dispositionSelect_.focus();
-      return;
-    }
-    setLive(this.endError_, '');
+    const disposition = chosen<Disposition>(
+      this.dispositionSelect_,
+      this.endError_,
+      'a disposition',
+    );
+    if (!disposition) return;
     if (this.chat_.status === 'active' && !this.chat_.needs_disposition) {
       if (!window.confirm(`End ${this.label}? The visitor will see that the chat has ended.`))
         return;
@@ -405,13 +419,8 @@ export class ChatPanel {
   }
 
   private requestBlock_(): void {
-    const reason = this.blockReason_.value as BlockReason | '';
-    if (!reason) {
-      setLive(this.blockError_, 'Choose a reason first.');
-      this.blockReason_.focus();
-      return;
-    }
-    setLive(this.blockError_, '');
+    const reason = chosen<BlockReason>(this.blockReason_, this.blockError_, 'a reason');
+    if (!reason) return;
     const message =
       `End ${this.label} and block this visitor? New chats and messages from their network ` +
       `will be refused for ${hoursText(this.blockHours_)}, unless a supervisor lifts the ` +

@@ -332,7 +332,8 @@ export class StaffConsole {
     this.chats_.sync(state.chats || []);
     // A reconnect starts at the first page; go back to the one this console was looking at.
     const page = this.queueOffset_;
-    this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'), state.queue_total, state.queue_offset);
+    const entries = unwrap<QueueEntry>(state.queue, 'entries');
+    this.onQueue_(entries, state.queue_total, state.queue_offset);
     if (page > 0) this.send_({ type: 'queue_page', offset: page });
     this.updateSeats_();
   }

@@ -18,9 +18,14 @@ export const BLOCK_REASONS: [BlockReason, string][] = [
   ['other', 'Other'],
 ];
 
+/** The words for a code in one of these tables; an unknown code is shown as it is. */
+function labelOf(table: [string, string][], code: string): string {
+  const found = table.find(([value]) => value === code);
+  return found ? found[1] : code;
+}
+
 export function blockReasonLabel(reason: string): string {
-  const found = BLOCK_REASONS.find(([value]) => value === reason);
-  return found ? found[1] : reason;
+  return labelOf(BLOCK_REASONS, reason);
 }
 
 /** "1 hour", "24 hours". */
@@ -35,8 +40,7 @@ export const ROLES: [Role, string][] = [
 ];
 
 export function roleLabel(role: string): string {
-  const found = ROLES.find(([value]) => value === role);
-  return found ? found[1] : role;
+  return labelOf(ROLES, role);
 }
 
 export const INTAKE_FIELDS: [keyof Intake, string][] = [

@@ -19,7 +19,8 @@ export class OverviewPanel {
     setText(
       this.more_,
       unlisted > 0
-        ? `${waiting} people are waiting; the ${listed} who have waited longest are listed. The waiting list in Chats pages through all of them.`
+        ? `${waiting} people are waiting; the ${listed} who have waited longest are listed. ` +
+            'The waiting list in Chats pages through all of them.'
         : '',
     );
     this.empty_.hidden = chats.length > 0;
