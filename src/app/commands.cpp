@@ -89,7 +89,8 @@ int serve(const core::config& config) {
     });
 
     chat::hub hub(store, keys, policy, clock,
-                  {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour});
+                  {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour,
+                   std::chrono::hours(config.chat_block_hours)});
     hub.load();
     http::pages site(assets, config, policy);
     http::privacy_api privacy_routes(store, keys, policy, retention, clock, hub);
