@@ -4,7 +4,12 @@ BUILD_TYPE ?= RelWithDebInfo
 SANITIZE ?= OFF
 BIN := $(abspath $(BUILD))/safeconnect
 
-.PHONY: all deps build run test unit-test integration-test browser-test fuzz bench clean
+.PHONY: all deps build run test unit-test integration-test browser-test mutants fuzz bench clean
+
+# Paths relative to the checkout in ccache's keys, so scratch trees (make mutants) and
+# other checkouts reuse what one build compiled.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 all: build
 
@@ -31,6 +36,10 @@ integration-test:
 
 browser-test:
 	cd tests && SAFECONNECT_BIN=$(BIN) node --test --test-concurrency=1 browser/
+
+# Each tests/mutants/*.patch breaks a promise; the test it names must fail (scripts/mutants).
+mutants: build
+	@scripts/mutants
 
 # libFuzzer targets (tests/fuzz) in build-fuzz/, each FUZZ_SECONDS long from its seeds.
 FUZZ_SECONDS ?= 60

@@ -21,6 +21,7 @@
 #include "store/worker.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <iostream>
 
@@ -89,7 +90,8 @@ int serve(const core::config& config) {
     });
 
     chat::hub hub(store, keys, policy, clock,
-                  {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour});
+                  {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour,
+                   std::chrono::hours(config.chat_block_hours)});
     hub.load();
     http::pages site(assets, config, policy);
     http::privacy_api privacy_routes(store, keys, policy, retention, clock, hub);
@@ -144,7 +146,7 @@ int user_add(const core::config& config, const std::string& email, const std::st
     return 0;
 }
 
-int purge(const core::config& config) {
+int purge(const core::config& config, const std::string& stop_after) {
     privacy::keyring keys(config.key_path());
     auto store_db = store::open_store(config.database_path(), config.vault_path());
     auto& db = *store_db;
@@ -154,8 +156,16 @@ int purge(const core::config& config) {
     int repaired = privacy::repair_partial_erasures(db);
     int total = 0;
     int evaluations = 0;
+    auto halt_at = privacy::parse_purge_step(stop_after);
+    auto halt = [&](privacy::purge_step step) {
+        if (step != halt_at) return;
+        std::cout << "stopped after " << privacy::purge_step_name(step) << "\n" << std::flush;
+        for (;;) ::pause();  // until a signal ends the process
+    };
     for (;;) {
-        auto batch = privacy::purge_expired(db, keys, now, std::chrono::hours(hours), 100);
+        auto batch = privacy::purge_expired(db, keys, now, std::chrono::hours(hours), 100,
+                                            halt_at ? privacy::purge_observer(halt)
+                                                    : privacy::purge_observer());
         if (!batch.purged.empty()) {
             store::transaction tx(db);
             privacy::audit(db, now, std::nullopt, "retention_purge",

@@ -14,7 +14,9 @@ int user_add(const core::config& config, const std::string& email, const std::st
              const std::string& role);
 int user_list(const core::config& config);
 int user_disable(const core::config& config, const std::string& email);
-int purge(const core::config& config);
+/// `stop_after`: a step name (see privacy::purge_step); the command then halts after that
+/// step of its first batch until killed, so crash tests can kill it at a known point.
+int purge(const core::config& config, const std::string& stop_after = {});
 int backup(const core::config& config, const std::string& path);
 
 }  // namespace sc::app

@@ -19,6 +19,11 @@ int main(int argc, char** argv) {
     auto* migrate = app.add_subcommand("migrate", "Bring the database schema up to date");
     auto* purge = app.add_subcommand(
         "purge", "Erase closed conversations past the retention period now, and report counts");
+    std::string stop_after;
+    purge->add_option("--stop-after", stop_after,
+                      "For crash tests: halt after this step of the first batch (evaluated, "
+                      "keys_destroyed or rows_deleted) until killed")
+        ->check(CLI::IsMember({"evaluated", "keys_destroyed", "rows_deleted"}));
     std::string backup_path;
     auto* backup = app.add_subcommand(
         "backup", "Copy the database consistently, even while the server runs");
@@ -51,7 +56,7 @@ int main(int argc, char** argv) {
     try {
         if (*serve) return sc::app::serve(config);
         if (*migrate) return sc::app::migrate(config);
-        if (*purge) return sc::app::purge(config);
+        if (*purge) return sc::app::purge(config, stop_after);
         if (*backup) return sc::app::backup(config, backup_path);
         if (user->got_subcommand("add")) return sc::app::user_add(config, email, name, role);
         if (user->got_subcommand("list")) return sc::app::user_list(config);

@@ -94,6 +94,14 @@ void close_unreadable_conversations(store::database& db, std::int64_t now) {
         .run();
 }
 
+void close_unreadable_conversation(store::database& db, const std::string& id, std::int64_t now) {
+    db.prepare("UPDATE conversations SET status = 'closed', closed_at = coalesce(closed_at, ?),"
+               " resume_token_hash = NULL WHERE id = ?")
+        .bind(1, now)
+        .bind(2, id)
+        .run();
+}
+
 std::vector<conversation_row> load_live_conversations(store::database& db) {
     auto s = db.prepare(
         "SELECT c.id, c.lang, c.status, coalesce(c.resume_token_hash, ''), k.sealed_key,"

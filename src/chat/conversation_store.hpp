@@ -50,6 +50,9 @@ void set_disposition(store::database& db, const std::string& id, const std::stri
 /// Closes live conversations whose key is missing (a crash between the two files): nobody
 /// can read them, so they go to the purge.
 void close_unreadable_conversations(store::database& db, std::int64_t now);
+/// Closes one live conversation whose key is there but cannot be unsealed (the master key
+/// was replaced): it can never be read again, so it must not stay open and escape the purge.
+void close_unreadable_conversation(store::database& db, const std::string& id, std::int64_t now);
 
 /// Waiting and active conversations, and closed ones still waiting for a disposition. A
 /// conversation whose key is missing (a crash between the two files) cannot be read and is

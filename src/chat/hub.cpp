@@ -25,7 +25,17 @@ constexpr std::array dispositions{"information", "safety_planning", "emotional_s
                                   "referral",    "no_response",     "other"};
 constexpr std::int64_t default_wait_s = 120;
 constexpr std::size_t wait_samples = 20;
-constexpr std::size_t queue_entries_shown = 50;
+constexpr std::size_t queue_page_size = 50;
+// What a blocked visitor is told: the same neutral words whatever the reason, so that an
+// abuser learns nothing, and a person in danger is still pointed to help.
+constexpr const char* service_unavailable =
+    "The chat service is not available right now. If you are in danger, call 911.";
+
+core::error disposition_error() {
+    return core::fail(errc::bad_request,
+                      "field 'disposition' must be one of information, safety_planning, "
+                      "emotional_support, referral, no_response, other");
+}
 
 void send_error(const std::shared_ptr<link>& l, errc code, std::string message,
                 std::string_view ref = {}) {
@@ -45,7 +55,12 @@ bool valid_disposition(std::string_view code) {
 
 hub::hub(store::worker& store, const privacy::keyring& keys,
          const privacy::policy_registry& policy, const core::clock& clock, hub_settings settings)
-    : store_(store), keys_(keys), policy_(policy), clock_(clock), settings_(settings) {}
+    : store_(store),
+      keys_(keys),
+      policy_(policy),
+      clock_(clock),
+      settings_(settings),
+      blocks_(clock, settings.block_duration) {}
 
 void hub::load() {
     auto now = core::unix_seconds(clock_.now());
@@ -54,6 +69,7 @@ void hub::load() {
         return load_live_conversations(db);
     });
     auto members = store_.call([](store::database& db) { return staff::list_members(db); });
+    std::vector<std::string> unreadable;
     std::lock_guard lock(mutex_);
     for (const auto& m : members) staff_names_[m.id] = m.name;
     for (const auto& r : rows) {
@@ -69,6 +85,7 @@ void hub::load() {
         } catch (const std::exception&) {
             // One unreadable conversation (a replaced master key) must not stop the service.
             spdlog::error("event=conversation_unreadable");
+            unreadable.push_back(r.id);
             continue;
         }
         c.created_at = core::from_unix_seconds(r.created_at);
@@ -97,6 +114,11 @@ void hub::load() {
         if (!c.token_hash.empty()) by_token_[c.token_hash] = c.id;
         conversations_.emplace(c.id, std::move(c));
     }
+    if (!unreadable.empty()) {
+        store_.call([&](store::database& db) {
+            for (const auto& id : unreadable) close_unreadable_conversation(db, id, now);
+        });
+    }
     spdlog::info("event=conversations_loaded live={} waiting={}", conversations_.size(),
                  queue_.size());
 }
@@ -109,6 +131,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     if (visitor_links_.contains(l.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
+    if (blocks_.is_blocked(network_key)) return core::fail(errc::unavailable, service_unavailable);
     if (!network_allows_new_chat(network_key)) {
         return core::fail(errc::unavailable, "too many new chats from your network; please try again in a while");
     }
@@ -119,6 +142,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     c.lang = std::move(lang);
     c.created_at = clock_.now();
     c.intake = std::move(intake);
+    c.network_key = network_key;
     c.policy_version = policy_.in_force(c.created_at);
     c.visitor = l;
     c.visitor_key = l.get();
@@ -164,7 +188,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
 }
 
 core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
-                         std::int64_t last_seq) {
+                                   std::int64_t last_seq, const std::string& network_key) {
     std::lock_guard lock(mutex_);
     if (visitor_links_.contains(l.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
@@ -180,6 +204,7 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
     }
     c->visitor = l;
     c->visitor_key = l.get();
+    c->network_key = network_key;
     c->visitor_replay_through = c->last_seq;
     visitor_links_[l.get()] = c->id;
 
@@ -231,6 +256,9 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
         }
         return {};
     }
+    if (blocks_.is_blocked(c->network_key)) {
+        return core::fail(errc::unavailable, service_unavailable);
+    }
     append(*c, {{"from", "visitor"}, {"text", std::move(text)}}, "visitor", std::nullopt,
            client_id, {}, {});
     return {};
@@ -240,7 +268,7 @@ core::result<> hub::visitor_typing(const link* l, bool active) {
     std::lock_guard lock(mutex_);
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
-    if (c->state == status::active) {
+    if (c->state == status::active && !blocks_.is_blocked(c->network_key)) {
         to_owner(*c, encode({{"type", "typing"}, {"conversation_id", c->id}, {"active", active}}));
     }
     return {};
@@ -288,11 +316,14 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m) {
                        {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
                        {"available", presence.available},
                        {"max_chats", settings_.max_chats_per_staff},
+                       {"block_hours", settings_.block_duration.count()},
                        {"now", core::format_utc(clock_.now())},
-                       {"queue", queue_entries()},
+                       {"queue", queue_entries(0)},
+                       {"queue_offset", 0},
                        {"queue_total", queue_.size()},
                        {"staff", staff_list()},
                        {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
+    if (staff::oversees(m.staff_role)) state["blocks"] = blocks_frame().at("blocks");
     l->deliver(encode(state));
     for (const auto& [id, c] : conversations_) {
         if (c.staff_id == m.id && (c.state == status::active || c.needs_disposition)) {
@@ -426,43 +457,41 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
 core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
                     const std::string& disposition) {
     std::lock_guard lock(mutex_);
-    if (!valid_disposition(disposition)) {
-        return core::fail(errc::bad_request,
-                          "field 'disposition' must be one of information, safety_planning, "
-                          "emotional_support, referral, no_response, other");
-    }
+    if (!valid_disposition(disposition)) return disposition_error();
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
-    auto* c = *owned;
-    if (c->state == status::active) {
-        close_conversation(*c, "advocate", disposition);
-        return {};
+    end_chat(**owned, disposition);
+    return {};
+}
+
+void hub::end_chat(conversation& c, const std::string& disposition) {
+    if (c.state == status::active) {
+        close_conversation(c, "advocate", disposition);
+        return;
     }
     // The visitor already left: record the disposition and let the chat go.
-    c->needs_disposition = false;
-    std::string id = conversation_id;
-    auto evaluation = record_evaluation(*c, disposition);
+    c.needs_disposition = false;
+    std::string id = c.id;
+    auto evaluation = record_evaluation(c, disposition);
     store_.submit(
         [id, disposition, evaluation](store::database& db) {
             set_disposition(db, id, disposition);
             evaluation(db);
         },
-                  [this, id](core::result<> r) {
-                      std::lock_guard inner(mutex_);
-                      auto* conv = find(id);
-                      if (!conv) return;
-                      if (!r) {
-                          conv->needs_disposition = true;
-                          return to_owner(*conv, error_frame({errc::internal,
-                                                              "the disposition was not saved"}));
-                      }
-                      to_owner(*conv, encode({{"type", "removed"},
-                                                 {"conversation_id", id},
-                                                 {"reason", "closed"}}));
-                      forget(id);
-                      broadcast_staff();
-                  });
-    return {};
+        [this, id](core::result<> r) {
+            std::lock_guard inner(mutex_);
+            auto* conv = find(id);
+            if (!conv) return;
+            if (!r) {
+                conv->needs_disposition = true;
+                return to_owner(*conv,
+                                error_frame({errc::internal, "the disposition was not saved"}));
+            }
+            to_owner(*conv,
+                     encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "closed"}}));
+            forget(id);
+            broadcast_staff();
+        });
 }
 
 core::result<> hub::staff_history(const link* l, const std::string& conversation_id, std::int64_t after_seq) {
@@ -470,6 +499,75 @@ core::result<> hub::staff_history(const link* l, const std::string& conversation
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
     send_chat(conversation_id, staff_of(l)->staff_id, {l}, after_seq);
+    return {};
+}
+
+core::result<> hub::staff_queue_page(const link* l, std::int64_t offset) {
+    std::lock_guard lock(mutex_);
+    auto* s = staff_of(l);
+    if (s == nullptr) return core::fail(errc::conflict, "send hello first");
+    s->queue_offset = static_cast<std::size_t>(offset);
+    if (auto x = s->l.lock()) x->deliver(encode(queue_frame(queue_offset(s->queue_offset))));
+    return {};
+}
+
+core::result<> hub::staff_block(const link* l, const std::string& conversation_id,
+                                const std::string& reason, const std::string& disposition) {
+    std::lock_guard lock(mutex_);
+    if (!valid_disposition(disposition)) return disposition_error();
+    auto owned = owned_conversation(l, conversation_id, true);
+    if (!owned) return owned.error();
+    auto* c = *owned;
+    auto staff_id = staff_of(l)->staff_id;
+    auto placed = blocks_.place(c->network_key, staff_id, reason);
+    if (!placed) return placed.error();
+    auto now = clock_.now();
+    store_.submit(
+        [now, staff_id, id = placed->id](store::database& db) {
+            privacy::audit(db, now, staff_id, "visitor_blocked", id);
+        },
+        [](core::result<> r) {
+            if (!r) spdlog::error("event=audit_not_stored action=visitor_blocked");
+        });
+    if (auto x = staff_of(l)->l.lock()) {
+        x->deliver(encode({{"type", "blocked"},
+                           {"conversation_id", conversation_id},
+                           {"block_id", placed->id},
+                           {"expires_at", core::format_utc(placed->expires_at)}}));
+    }
+    spdlog::info("event=visitor_blocked staff_id={} reason={}", staff_id, reason);
+    end_chat(*c, disposition);
+    broadcast_blocks();
+    return {};
+}
+
+core::result<> hub::staff_blocks(const link* l) {
+    std::lock_guard lock(mutex_);
+    auto s = overseer(l);
+    if (!s) return s.error();
+    if (auto x = (*s)->l.lock()) x->deliver(encode(blocks_frame()));
+    return {};
+}
+
+core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
+    std::lock_guard lock(mutex_);
+    auto s = overseer(l);
+    if (!s) return s.error();
+    if (auto r = blocks_.lift(block_id); !r) return r.error();
+    auto staff_id = (*s)->staff_id;
+    auto now = clock_.now();
+    store_.submit(
+        [now, staff_id, block_id](store::database& db) {
+            privacy::audit(db, now, staff_id, "visitor_block_lifted", block_id);
+        },
+        [](core::result<> r) {
+            if (!r) spdlog::error("event=audit_not_stored action=visitor_block_lifted");
+        });
+    if (auto x = (*s)->l.lock()) {
+        x->deliver(encode({{"type", "unblocked"}, {"block_id", block_id}}));
+    }
+    spdlog::info("event=visitor_block_lifted staff_id={}", staff_id);
+    broadcast_blocks();
     return {};
 }
 
@@ -571,6 +669,15 @@ core::result<hub::conversation*> hub::owned_conversation(const link* l, const st
                                                                       : "this chat has ended");
     }
     return c;
+}
+
+core::result<hub::staff_link*> hub::overseer(const link* l) {
+    auto* s = staff_of(l);
+    if (s == nullptr) return core::fail(errc::conflict, "send hello first");
+    if (!staff::oversees(online_[s->staff_id].who.staff_role)) {
+        return core::fail(errc::forbidden, "only supervisors and administrators manage blocks");
+    }
+    return s;
 }
 
 void hub::append(conversation& c, json::object body, const std::string& sender,
@@ -860,9 +967,13 @@ void hub::to_staff(std::int64_t staff_id, const std::string& frame) const {
 }
 
 void hub::broadcast_queue() {
-    auto staff_frame = encode(queue_frame());
+    // Each console gets the page it looks at; most look at the first, so few are built.
+    std::map<std::size_t, std::string> pages;
     for (const auto& [l, s] : staff_links_) {
-        if (auto x = s.l.lock()) x->deliver(staff_frame);
+        auto offset = queue_offset(s.queue_offset);
+        auto page = pages.find(offset);
+        if (page == pages.end()) page = pages.emplace(offset, encode(queue_frame(offset))).first;
+        if (auto x = s.l.lock()) x->deliver(page->second);
     }
     std::size_t position = 0;
     for (const auto& id : queue_) {
@@ -880,11 +991,42 @@ void hub::broadcast_queue() {
     }
 }
 
-json::object hub::queue_frame() const {
+json::object hub::queue_frame(std::size_t offset) const {
     return {{"type", "queue"},
             {"now", core::format_utc(clock_.now())},
             {"total", queue_.size()},
-            {"entries", queue_entries()}};
+            {"offset", offset},
+            {"entries", queue_entries(offset)}};
+}
+
+std::size_t hub::queue_offset(std::size_t requested) const {
+    if (queue_.empty()) return 0;
+    return std::min(requested, (queue_.size() - 1) / queue_page_size * queue_page_size);
+}
+
+json::object hub::blocks_frame() {
+    json::array list;
+    for (const auto& b : blocks_.active()) {
+        auto name = staff_names_.find(b.placed_by);
+        list.push_back({{"block_id", b.id},
+                        {"placed_by", b.placed_by},
+                        {"placed_by_name", name == staff_names_.end() ? "" : name->second},
+                        {"placed_at", core::format_utc(b.placed_at)},
+                        {"expires_at", core::format_utc(b.expires_at)},
+                        {"reason", b.reason}});
+    }
+    return {
+        {"type", "blocks"}, {"now", core::format_utc(clock_.now())}, {"blocks", std::move(list)}};
+}
+
+void hub::broadcast_blocks() {
+    std::string frame;
+    for (const auto& [l, s] : staff_links_) {
+        auto p = online_.find(s.staff_id);
+        if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
+        if (frame.empty()) frame = encode(blocks_frame());
+        if (auto x = s.l.lock()) x->deliver(frame);
+    }
 }
 
 void hub::broadcast_staff() {
@@ -899,15 +1041,20 @@ void hub::broadcast_overview() {
     for (const auto& [l, s] : staff_links_) {
         auto p = online_.find(s.staff_id);
         if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
-        if (frame.empty()) frame = encode({{"type", "overview"}, {"chats", overview()}});
+        if (frame.empty()) {
+            frame =
+                encode({{"type", "overview"}, {"chats", overview()}, {"waiting", queue_.size()}});
+        }
         if (auto x = s.l.lock()) x->deliver(frame);
     }
 }
 
-json::array hub::queue_entries() const {
+json::array hub::queue_entries(std::size_t offset) const {
     json::array out;
-    for (const auto& id : queue_) {
-        if (out.size() == queue_entries_shown) break;
+    if (offset >= queue_.size()) return out;
+    for (auto id_it = queue_.begin() + static_cast<std::ptrdiff_t>(offset);
+         id_it != queue_.end() && out.size() < queue_page_size; ++id_it) {
+        const auto& id = *id_it;
         auto it = conversations_.find(id);
         if (it == conversations_.end()) continue;
         const auto& c = it->second;
@@ -934,7 +1081,9 @@ json::array hub::staff_list() const {
 
 json::array hub::overview() const {
     json::array out;
+    // Like the queue, only the head of a long one: every change sends this to every overseer.
     for (const auto& id : queue_) {
+        if (out.size() == queue_page_size) break;
         auto it = conversations_.find(id);
         if (it == conversations_.end()) continue;
         out.push_back({{"conversation_id", id},

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "chat/link.hpp"
+#include "chat/visitor_blocks.hpp"
 #include "core/clock.hpp"
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
@@ -16,6 +17,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -30,6 +32,7 @@ namespace sc::chat {
 struct hub_settings {
     int max_chats_per_staff = 3;
     int new_chats_per_network_per_hour = 30;
+    std::chrono::hours block_duration{24};
 };
 
 /// A disposition is a fixed code, never free text, so it can never carry visitor data.
@@ -49,7 +52,7 @@ public:
     core::result<> visitor_start(const std::shared_ptr<link>& l, boost::json::object intake,
                                  std::string lang, const std::string& network_key);
     core::result<> visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
-                                  std::int64_t last_seq);
+                                  std::int64_t last_seq, const std::string& network_key);
     core::result<> visitor_send(const link* l, std::string client_id, std::string text);
     core::result<> visitor_typing(const link* l, bool active);
     core::result<> visitor_end(const link* l);
@@ -68,6 +71,16 @@ public:
                              const std::string& disposition);
     core::result<> staff_history(const link* l, const std::string& conversation_id,
                                  std::int64_t after_seq);
+    /// Shows this console the queue from `offset` (0: the oldest), a page at a time; later
+    /// queue updates keep showing it that page.
+    core::result<> staff_queue_page(const link* l, std::int64_t offset);
+    /// Ends the chat (recording `disposition`) and blocks its visitor's network key: new
+    /// chats and messages from it are refused until the block expires or is lifted.
+    core::result<> staff_block(const link* l, const std::string& conversation_id,
+                               const std::string& reason, const std::string& disposition);
+    /// Supervisors and admins: the active blocks, and lifting one early.
+    core::result<> staff_blocks(const link* l);
+    core::result<> staff_unblock(const link* l, const std::string& block_id);
     void staff_gone(const link* l);
     /// Closes every console of a member (sign-out, account disabled).
     void disconnect_staff(std::int64_t staff_id);
@@ -101,6 +114,7 @@ private:
         std::optional<core::time_point> closed_at;
         std::optional<std::int64_t> staff_id;
         boost::json::object intake;
+        std::string network_key;  // of the visitor's latest connection; memory only
         std::int64_t last_seq = 0;
         std::map<std::string, sent_id> visitor_ids;
         std::map<std::string, sent_id> advocate_ids;
@@ -117,6 +131,7 @@ private:
         std::weak_ptr<link> l;
         std::int64_t staff_id = 0;
         std::map<std::string, std::int64_t> replay_through;
+        std::size_t queue_offset = 0;  // the queue page this console asked for
     };
     struct staff_presence {
         staff::member who;
@@ -142,6 +157,10 @@ private:
     /// assigned one, unless `owner_only` (writing: the visitor must know who is writing).
     core::result<conversation*> owned_conversation(const link* l, const std::string& id,
                                                    bool allow_closed, bool owner_only = false);
+    /// Ends an active chat, or lets go of one the visitor ended, with `disposition`.
+    void end_chat(conversation& c, const std::string& disposition);
+    /// The caller's member when they oversee (supervisor, admin); forbidden otherwise.
+    core::result<staff_link*> overseer(const link* l);
     void append(conversation& c, boost::json::object body, const std::string& sender,
                 std::optional<std::int64_t> staff_id, const std::string& client_id,
                 extra_work also, after_commit then);
@@ -166,10 +185,14 @@ private:
     void broadcast_queue();
     void broadcast_staff();
     void broadcast_overview();
-    /// The oldest waiting chats, at most `queue_entries_shown`: a console needs the head of
-    /// the queue, and sending a thousand entries on every change floods every console.
-    boost::json::array queue_entries() const;
-    boost::json::object queue_frame() const;
+    void broadcast_blocks();
+    /// One page of the queue (at most `queue_page_size` entries) from `offset`: sending a
+    /// thousand entries on every change would flood every console.
+    boost::json::array queue_entries(std::size_t offset) const;
+    /// Where a page asked for at `requested` starts now: past the end, the last page.
+    std::size_t queue_offset(std::size_t requested) const;
+    boost::json::object queue_frame(std::size_t offset) const;
+    boost::json::object blocks_frame();
     boost::json::array staff_list() const;
     boost::json::array overview() const;
 
@@ -189,6 +212,7 @@ private:
     std::map<std::int64_t, std::string> staff_names_;
     std::deque<std::int64_t> recent_waits_s_;
     std::map<std::string, std::deque<core::time_point>> new_chats_by_network_;
+    visitor_blocks blocks_;
 };
 
 }  // namespace sc::chat

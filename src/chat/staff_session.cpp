@@ -13,6 +13,9 @@ using core::errc;
 namespace {
 
 constexpr std::size_t conversation_id_length = 32;
+constexpr std::size_t block_id_length = 16;
+// Far beyond any real queue; an offset past the end shows the last page.
+constexpr std::int64_t max_queue_offset = 1'000'000;
 
 }  // namespace
 
@@ -55,10 +58,23 @@ core::result<> staff_session::handle(const boost::json::object& frame, const std
         if (!available) return available.error();
         return hub_.staff_availability(link_.get(), *available);
     }
+    if (type == "queue_page") {
+        auto offset = get_int(frame, "offset", 0, max_queue_offset);
+        if (!offset) return offset.error();
+        return hub_.staff_queue_page(link_.get(), *offset);
+    }
+    if (type == "blocks") return hub_.staff_blocks(link_.get());
+    if (type == "unblock") {
+        auto id = get_string(frame, "block_id", block_id_length, block_id_length);
+        if (!id || !core::is_hex(*id, block_id_length)) {
+            return core::fail(errc::bad_request, "field 'block_id' must be 16 hex characters");
+        }
+        return hub_.staff_unblock(link_.get(), *id);
+    }
     auto conversation_id = get_string(frame, "conversation_id", conversation_id_length,
                                       conversation_id_length);
     if (type == "accept" || type == "send" || type == "typing" || type == "transfer" ||
-        type == "end" || type == "history") {
+        type == "end" || type == "history" || type == "block") {
         if (!conversation_id) return conversation_id.error();
     }
     if (type == "accept") return hub_.staff_accept(link_.get(), *conversation_id);
@@ -84,6 +100,17 @@ core::result<> staff_session::handle(const boost::json::object& frame, const std
         auto disposition = get_string(frame, "disposition", 1, 40);
         if (!disposition) return disposition.error();
         return hub_.staff_end(link_.get(), *conversation_id, *disposition);
+    }
+    if (type == "block") {
+        auto reason = get_string(frame, "reason", 1, 40);
+        if (!reason) return reason.error();
+        std::string disposition = "other";
+        if (frame.contains("disposition")) {
+            auto d = get_string(frame, "disposition", 1, 40);
+            if (!d) return d.error();
+            disposition = *d;
+        }
+        return hub_.staff_block(link_.get(), *conversation_id, *reason, disposition);
     }
     if (type == "history") {
         auto after = get_int(frame, "after_seq", 0, INT64_MAX);

@@ -49,7 +49,7 @@ core::result<> visitor_session::handle(const boost::json::object& frame, const s
         }
         auto last_seq = get_int(frame, "last_seq", 0, INT64_MAX);
         if (!last_seq) return last_seq.error();
-        return hub_.visitor_resume(link_, *token, *last_seq);
+        return hub_.visitor_resume(link_, *token, *last_seq, network_key_);
     }
     if (type == "send") {
         auto client_id = get_string(frame, "client_id", 1, 64);

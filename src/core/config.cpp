@@ -94,6 +94,7 @@ std::vector<key_spec> key_specs() {
         {"chat.new_per_network_per_hour",
          integer(&config::chat_new_per_network_per_hour, "chat.new_per_network_per_hour", 1,
                  100000)},
+        {"chat.block_hours", integer(&config::chat_block_hours, "chat.block_hours", 1, 24 * 365)},
         {"retention.hours", integer(&config::retention_hours, "retention.hours", 0, 24 * 3650)},
         {"key_file", path(&config::key_file)},
         {"admin.email", text(&config::admin_email)},

@@ -38,6 +38,7 @@ struct config {
 
     int chat_max_per_coordinator = 3;
     int chat_new_per_network_per_hour = 30;
+    int chat_block_hours = 24;  // how long an advocate's block of a visitor lasts
 
     std::string admin_email = "admin@localhost";
     std::optional<std::string> admin_password;  // first start only; never stored in clear

@@ -41,13 +41,18 @@ void evaluate_once(store::database& db, const keyring& keys, const std::string& 
     insert_evaluation(db, evaluate(f));
 }
 
-void erase(store::database& db, const keyring& keys, const std::vector<std::string>& ids) {
+void erase(store::database& db, const keyring& keys, const std::vector<std::string>& ids,
+           const purge_observer& after_step = {}) {
     if (ids.empty()) return;
+    auto told = [&](purge_step step) {
+        if (after_step) after_step(step);
+    };
     {
         store::transaction tx(db);
         for (const auto& id : ids) evaluate_once(db, keys, id);
         tx.commit();
     }
+    told(purge_step::evaluated);
     {
         store::transaction tx(db);
         for (const auto& id : ids) {
@@ -57,18 +62,37 @@ void erase(store::database& db, const keyring& keys, const std::vector<std::stri
         }
         tx.commit();
     }
+    told(purge_step::keys_destroyed);
     store::transaction tx(db);
     for (const auto& id : ids) {
         db.prepare("DELETE FROM messages WHERE conversation_id = ?").bind(1, id).run();
         db.prepare("DELETE FROM conversations WHERE id = ?").bind(1, id).run();
     }
     tx.commit();
+    told(purge_step::rows_deleted);
 }
 
 }  // namespace
 
+const char* purge_step_name(purge_step step) {
+    switch (step) {
+        case purge_step::evaluated: return "evaluated";
+        case purge_step::keys_destroyed: return "keys_destroyed";
+        case purge_step::rows_deleted: return "rows_deleted";
+    }
+    return "?";
+}
+
+std::optional<purge_step> parse_purge_step(std::string_view name) {
+    for (auto step : {purge_step::evaluated, purge_step::keys_destroyed, purge_step::rows_deleted}) {
+        if (name == purge_step_name(step)) return step;
+    }
+    return std::nullopt;
+}
+
 purge_batch_result purge_expired(store::database& db, const keyring& keys, core::time_point now,
-                                 std::chrono::seconds retention, int limit) {
+                                 std::chrono::seconds retention, int limit,
+                                 const purge_observer& after_step) {
     purge_batch_result out;
     auto s = db.prepare(
         "SELECT id, evaluated FROM conversations WHERE status = 'closed' AND legal_hold = 0"
@@ -78,7 +102,7 @@ purge_batch_result purge_expired(store::database& db, const keyring& keys, core:
         out.purged.push_back(s.text(0));
         if (s.integer(1) == 0) ++out.evaluations_written;
     }
-    erase(db, keys, out.purged);
+    erase(db, keys, out.purged, after_step);
     return out;
 }
 

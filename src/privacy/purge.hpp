@@ -16,10 +16,22 @@
 #include "store/database.hpp"
 
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sc::privacy {
+
+/// The three committed steps of an erasure, in order.
+enum class purge_step { evaluated, keys_destroyed, rows_deleted };
+/// "evaluated", "keys_destroyed", "rows_deleted"; parse_purge_step reads them back.
+const char* purge_step_name(purge_step step);
+std::optional<purge_step> parse_purge_step(std::string_view name);
+
+/// Told after each step has committed; crash tests stop the process there.
+using purge_observer = std::function<void(purge_step)>;
 
 struct purge_batch_result {
     std::vector<std::string> purged;  // conversation ids, for the live hub to forget
@@ -29,7 +41,8 @@ struct purge_batch_result {
 /// Erases up to `limit` closed conversations that closed at least `retention` before `now`
 /// and are not on legal hold. Safe to repeat: a crashed run is finished by the next.
 purge_batch_result purge_expired(store::database& db, const keyring& keys, core::time_point now,
-                                 std::chrono::seconds retention, int limit);
+                                 std::chrono::seconds retention, int limit,
+                                 const purge_observer& after_step = {});
 
 /// Erases one closed conversation now (a supervisor's decision).
 core::result<> purge_conversation(store::database& db, const keyring& keys,

@@ -110,7 +110,8 @@ database::~database() { sqlite3_close_v2(db_); }
 void database::attach(const std::filesystem::path& path, const std::string& schema) {
     prepare("ATTACH DATABASE ? AS " + schema).bind(1, path.string()).run();
     exec("PRAGMA " + schema + ".auto_vacuum=INCREMENTAL; PRAGMA " + schema +
-         ".journal_mode=WAL; PRAGMA " + schema + ".secure_delete=ON;");
+         ".journal_mode=WAL; PRAGMA " + schema + ".synchronous=FULL; PRAGMA " + schema +
+         ".secure_delete=ON;");
 }
 
 void database::exec(std::string_view sql) {

@@ -114,6 +114,11 @@ describe('chat in the browser', () => {
       // While chatting, the visitor keeps only the resume token, in sessionStorage.
       const during = await storageOf(visitor);
       assert.equal(during.local, 0, 'nothing in localStorage during the chat');
+      assertNoOtherStorage(during, 'during the chat');
+      assert.ok(during.session > 0, 'the resume token is in sessionStorage (the premise of the next check)');
+      for (const value of Object.values(JSON.parse(during.sessionText))) {
+        assert.ok(!during.url.includes(value), `the token is not in the URL: ${during.url}`);
+      }
       assert.deepEqual(await visitorContext.cookies(), [], 'no cookie during the chat');
       assert.ok(!during.sessionText.includes('Yes, for now.'), 'message text is never stored');
 
@@ -136,6 +141,7 @@ describe('chat in the browser', () => {
       const afterEnd = await storageOf(visitor);
       assert.equal(afterEnd.local, 0, 'localStorage is empty');
       assert.equal(afterEnd.session, 0, `sessionStorage is empty once the chat ended: ${afterEnd.sessionText}`);
+      assertNoOtherStorage(afterEnd, 'after the chat');
 
       // The staff session is the only cookie, and it is the locked-down one.
       const staffCookies = await staffContext.cookies();
@@ -160,12 +166,24 @@ describe('chat in the browser', () => {
   });
 });
 
+/** Every place a page can keep something, as the page itself sees it. */
 async function storageOf(page) {
-  return page.evaluate(() => ({
+  return page.evaluate(async () => ({
     local: localStorage.length,
     session: sessionStorage.length,
     sessionText: JSON.stringify({ ...sessionStorage }),
+    indexedDb: (await indexedDB.databases()).map((d) => d.name),
+    caches: await caches.keys(),
+    serviceWorkers: (await navigator.serviceWorker.getRegistrations()).length,
+    url: location.href,
   }));
+}
+
+function assertNoOtherStorage(s, when) {
+  assert.deepEqual(s.indexedDb, [], `no IndexedDB database ${when}`);
+  assert.deepEqual(s.caches, [], `no Cache Storage ${when}`);
+  assert.equal(s.serviceWorkers, 0, `no service worker ${when}`);
+  assert.ok(!/[?#]/.test(s.url), `nothing in the URL ${when}: ${s.url}`);
 }
 
 async function assertEventuallyGone(locator, what = 'element disappears') {

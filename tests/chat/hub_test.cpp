@@ -431,7 +431,7 @@ TEST_F(hub_test, resume_replays_exactly_the_missed_messages) {
     hub_->visitor_gone(v.link.get());
 
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 2));
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 2, "net-1"));
     auto resumed = again->wait_type("resumed");
     EXPECT_EQ(resumed.at("conversation"),
               json::parse(R"({"status":"active","last_seq":4,"advocate":"Ana"})"));
@@ -449,7 +449,7 @@ TEST_F(hub_test, after_resume_new_messages_arrive_once_on_the_new_connection_onl
     settle();
     auto before = v.link->frames().size();
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1));
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1, "net-1"));
     again->wait_type("resumed");
     advocate_says(ana, v, "a1", "welcome back");
     again->wait_message(2);
@@ -464,7 +464,7 @@ TEST_F(hub_test, resume_from_zero_replays_everything) {
     visitor_says(v, "v1", "hello");
     v.link->wait_message(2);
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0));
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
     again->wait_type("resumed");
     settle();
     EXPECT_EQ(again->message_seqs(), seqs_from(1, 2));
@@ -474,7 +474,7 @@ TEST_F(hub_test, resume_on_a_new_connection_closes_the_old_one) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1));
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1, "net-1"));
     EXPECT_EQ(v.link->close_codes(), std::vector<std::uint16_t>{4001});
     again->wait_type("resumed");
     advocate_says(ana, v, "a1", "still here");
@@ -487,7 +487,7 @@ TEST_F(hub_test, resume_of_a_waiting_chat_keeps_its_place_in_the_queue) {
     auto v = start_visitor();
     hub_->visitor_gone(v.link.get());
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0));
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
     EXPECT_EQ(again->wait_type("resumed").at("conversation").at("status"), "waiting");
     EXPECT_EQ(again->wait_type("queue").at("position"), 1);
 }
@@ -500,7 +500,7 @@ TEST_F(hub_test, message_stored_during_a_resume_arrives_once_and_a_resend_gets_i
         test_support::worker_gate held(*store_);
         visitor_says(v, "v1", "sent as the connection dropped");
         hub_->visitor_gone(v.link.get());
-        ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1));
+        ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1, "net-1"));
     }
     again->wait_type("resumed");
     settle();
@@ -515,7 +515,7 @@ TEST_F(hub_test, message_stored_during_a_resume_arrives_once_and_a_resend_gets_i
 
 TEST_F(hub_test, resume_with_an_unknown_token_is_not_found) {
     auto l = std::make_shared<recording_link>();
-    auto r = hub_->visitor_resume(l, core::new_token(), 0);
+    auto r = hub_->visitor_resume(l, core::new_token(), 0, "net-1");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::not_found);
 }
@@ -523,7 +523,7 @@ TEST_F(hub_test, resume_with_an_unknown_token_is_not_found) {
 TEST_F(hub_test, resume_on_a_connection_with_a_chat_is_a_conflict) {
     auto a = start_visitor();
     auto b = start_visitor();
-    auto r = hub_->visitor_resume(a.link, b.token, 0);
+    auto r = hub_->visitor_resume(a.link, b.token, 0, "net-1");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::conflict);
 }
@@ -628,7 +628,7 @@ TEST_F(hub_test, an_ended_chat_cannot_be_resumed_or_written_to) {
                   "SELECT resume_token_hash IS NULL FROM conversations WHERE id = ?", v.id),
               1);
     auto again = std::make_shared<recording_link>();
-    auto resumed = hub_->visitor_resume(again, v.token, 0);
+    auto resumed = hub_->visitor_resume(again, v.token, 0, "net-1");
     ASSERT_FALSE(resumed);
     EXPECT_EQ(resumed.error().code, core::errc::not_found);
     EXPECT_FALSE(hub_->staff_send(ana.get(), v.id, "a1", "hello?"));
@@ -719,6 +719,21 @@ protected:
     visitor ended_;
 };
 
+TEST_F(hub_test, a_chat_whose_key_cannot_be_unsealed_is_closed_and_left_to_the_purge) {
+    auto v = start_visitor();
+    settle();
+    // A replaced master key: the sealed conversation key is there but opens no more.
+    shut_down();
+    std::filesystem::remove(dir_ / "master.key");
+    keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
+    store_ = std::make_unique<store::worker>(db_path_, vault_path_);
+    start_hub();
+    EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "closed");
+    EXPECT_GT(query<std::int64_t>("SELECT closed_at FROM conversations WHERE id = ?", v.id), 0);
+    auto ana = join(ana_);
+    EXPECT_EQ(ana->wait_type("state").at("queue").as_array().size(), 0u);
+}
+
 TEST_F(hub_reload_test, waiting_and_active_chats_are_back) {
     auto counts = hub_->snapshot();
     EXPECT_EQ(counts.waiting, 1u);
@@ -756,7 +771,7 @@ TEST_F(hub_reload_test, the_advocate_gets_the_active_chat_with_its_history) {
 
 TEST_F(hub_reload_test, the_visitor_resumes_with_its_token_and_seqs) {
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 0));
+    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 0, "net-1"));
     EXPECT_EQ(l->wait_type("resumed").at("conversation"),
               json::parse(R"({"status":"active","last_seq":3,"advocate":"Ana"})"));
     settle();
@@ -767,7 +782,7 @@ TEST_F(hub_reload_test, the_visitor_resumes_with_its_token_and_seqs) {
 TEST_F(hub_reload_test, new_messages_continue_the_seq) {
     auto ana = join(ana_);
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 3));
+    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 3, "net-1"));
     l->wait_type("resumed");
     ASSERT_TRUE(hub_->visitor_send(l.get(), "v2", "after the restart"));
     EXPECT_EQ(l->wait_message(4).at("text"), "after the restart");
@@ -776,7 +791,7 @@ TEST_F(hub_reload_test, new_messages_continue_the_seq) {
 
 TEST_F(hub_reload_test, visitor_client_ids_are_remembered) {
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 3));
+    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 3, "net-1"));
     l->wait_type("resumed");
     ASSERT_TRUE(hub_->visitor_send(l.get(), "v1", "before the restart"));
     EXPECT_EQ(l->wait_type("ack").at("seq"), 2);
@@ -899,7 +914,7 @@ TEST_F(hub_test, a_visitor_who_comes_back_in_time_keeps_the_place) {
     hub_->visitor_gone(v.link.get());
     clock_.advance(5min);
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0));
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
     clock_.advance(1h);
     hub_->close_abandoned(10min);
     EXPECT_EQ(hub_->snapshot().waiting, 1u);
@@ -1026,7 +1041,7 @@ TEST_F(hub_test, a_conversation_whose_key_is_lost_is_closed_at_the_next_start) {
     EXPECT_EQ(hub_->snapshot().waiting, 0u);
     EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "closed");
     auto l = std::make_shared<recording_link>();
-    EXPECT_FALSE(hub_->visitor_resume(l, v.token, 0));
+    EXPECT_FALSE(hub_->visitor_resume(l, v.token, 0, "net-1"));
 }
 
 // ---------------------------------------------------------------- known bugs

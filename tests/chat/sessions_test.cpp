@@ -244,6 +244,41 @@ TEST_F(staff_session_test, disposition_must_be_a_known_code) {
     EXPECT_EQ(hub_->snapshot().active, 1u);
 }
 
+TEST_F(staff_session_test, queue_page_needs_an_offset_from_zero) {
+    hello();
+    for (const char* frame : {R"({"type":"queue_page"})", R"({"type":"queue_page","offset":-1})",
+                              R"({"type":"queue_page","offset":"50"})",
+                              R"({"type":"queue_page","offset":1000001})"}) {
+        auto error = error_for(frame);
+        EXPECT_EQ(error.at("code"), "bad_request") << frame;
+        EXPECT_THAT(std::string(error.at("message").as_string()), HasSubstr("offset"));
+    }
+    session_->on_frame(R"({"type":"queue_page","offset":50})");
+    EXPECT_EQ(link_->wait_type("queue").at("offset"), 0) << "an empty queue has one page";
+}
+
+TEST_F(staff_session_test, block_frames_are_checked_before_the_hub_sees_them) {
+    hello();
+    auto v = start_visitor();
+    session_->on_frame(R"({"type":"accept","conversation_id":")" + v.id + R"("})");
+    v.link->wait_message(1);
+    auto chat = R"({"type":"block","conversation_id":")" + v.id + R"(")";
+    EXPECT_EQ(error_for(chat + "}").at("code"), "bad_request") << "no reason";
+    EXPECT_EQ(error_for(chat + R"(,"reason":"he said his name is Joe"})").at("code"), "bad_request");
+    EXPECT_EQ(error_for(chat + R"(,"reason":"abusive","disposition":7})").at("code"), "bad_request");
+    EXPECT_EQ(error_for(R"({"type":"block","reason":"abusive"})").at("code"), "bad_request");
+    EXPECT_EQ(hub_->snapshot().active, 1u);
+    EXPECT_EQ(error_for(R"({"type":"unblock","block_id":"../../etc"})").at("code"), "bad_request");
+    EXPECT_EQ(error_for(R"({"type":"unblock"})").at("code"), "bad_request");
+    EXPECT_EQ(error_for(R"({"type":"blocks"})").at("code"), "forbidden") << "Ana coordinates";
+
+    session_->on_frame(chat + R"(,"reason":"prank","disposition":"no_response"})");
+    EXPECT_EQ(link_->wait_type("blocked").at("conversation_id"), v.id.c_str());
+    link_->wait_type("removed");
+    EXPECT_EQ(query<std::string>("SELECT disposition FROM conversations WHERE id = ?", v.id),
+              "no_response");
+}
+
 TEST_F(staff_session_test, unknown_type_answers_unknown_type) {
     hello();
     EXPECT_EQ(error_for(R"({"type":"start"})").at("code"), "unknown_type");

@@ -57,6 +57,7 @@ TEST_F(config_test, defaults_without_file_or_environment) {
     EXPECT_TRUE(c.public_origin.empty());
     EXPECT_EQ(c.chat_max_per_coordinator, 3);
     EXPECT_EQ(c.chat_new_per_network_per_hour, 30);
+    EXPECT_EQ(c.chat_block_hours, 24);
     EXPECT_FALSE(c.admin_password.has_value());
     EXPECT_EQ(c.database_path(), std::filesystem::path("./var/safeconnect.db"));
     EXPECT_EQ(c.key_path(), std::filesystem::path("./var/master.key"));
@@ -143,6 +144,13 @@ TEST_F(config_test, environment_alone_sets_values) {
     EXPECT_TRUE(c.tls_upstream);
     EXPECT_EQ(c.chat_new_per_network_per_hour, 4);
     EXPECT_EQ(c.admin_email, "boss@example.org");
+}
+
+TEST_F(config_test, the_block_duration_is_set_in_hours_and_checked) {
+    EXPECT_EQ(load_config(file("[chat]\nblock_hours = 6\n"), {}).chat_block_hours, 6);
+    EXPECT_EQ(load_config({}, {{"SAFECONNECT_CHAT_BLOCK_HOURS", "48"}}).chat_block_hours, 48);
+    EXPECT_THROW(load_config({}, {{"SAFECONNECT_CHAT_BLOCK_HOURS", "0"}}), config_error);
+    EXPECT_THROW(load_config({}, {{"SAFECONNECT_CHAT_BLOCK_HOURS", "forever"}}), config_error);
 }
 
 TEST_F(config_test, unrelated_environment_variables_are_ignored) {

@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
-  ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, UpgradeRefused, WsClient, addStaff, closeAll,
-  connectVisitor, login, request, staffHeaders, startServer, tryLogin,
+  ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, UpgradeRefused, WsClient, addStaff, availableCoordinator, closeAll,
+  connectStaff, connectVisitor, eventually, login, newStaff, openChat, request, staffHeaders, startServer, tryLogin,
+  visitorSay,
 } from './harness.mjs';
 
 /** Asserts the headers every response carries. */
@@ -253,10 +254,15 @@ describe('authorization and headers', () => {
     await server.checkAlive('after a refused upgrade to /ws/nope');
   });
 
-  it('a /ws/visitor upgrade from a foreign Origin leaves the server running', async () => {
-    // The docs do not say whether /ws/visitor checks Origin; whatever it answers, it must survive.
-    await WsClient.connect(server.wsUrl('/ws/visitor'), { headers: { origin: 'http://evil.example' }, name: 'foreign visitor' })
-      .then((ws) => ws.close(), () => {});
+  it('a /ws/visitor upgrade from a foreign Origin is refused; one with no Origin (not a browser) is not', async () => {
+    // A page on another site must not open chats in a visitor's browser.
+    await assert.rejects(
+      WsClient.connect(server.wsUrl('/ws/visitor'), { headers: { origin: 'http://evil.example' }, name: 'foreign visitor' }),
+      (err) => err instanceof UpgradeRefused && err.status === 403 && /another site/.test(err.body));
+    const ours = await WsClient.connect(server.wsUrl('/ws/visitor'), { headers: { origin: server.origin }, name: 'our page' });
+    await ours.close();
+    const tool = await WsClient.connect(server.wsUrl('/ws/visitor'), { name: 'no Origin' });
+    await tool.close();
     await server.checkAlive('after a /ws/visitor upgrade from a foreign Origin');
   });
 
@@ -400,5 +406,44 @@ describe('authorization and headers', () => {
     }).catch((err) => ({ status: `connection closed (${err.code})`, err }));
     assert.ok(r.status === 413 || ['ECONNRESET', 'EPIPE'].includes(r.err?.code), `status ${r.status}`);
     await server.checkAlive('after an oversized request body');
+  });
+});
+
+describe('reading another advocate’s chat', () => {
+  let server;
+  const clients = [];
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    await closeAll(clients);
+    await server?.cleanup();
+  });
+
+  it('a supervisor may open it and the audit log says so; another coordinator may not', async () => {
+    const chat = await openChat(server);
+    clients.push(chat.staff.ws, chat.visitor.ws);
+    const said = await visitorSay(chat.visitor, 'only for the advocates');
+
+    const other = await availableCoordinator(server);
+    clients.push(other.ws);
+    other.ws.send({ type: 'history', conversation_id: chat.convId, after_seq: 0 });
+    assert.equal((await other.ws.nextType('error')).code, 'forbidden');
+
+    const sup = await newStaff(server, { role: 'supervisor' });
+    const supWs = await connectStaff(server, sup.session);
+    clients.push(supWs.ws);
+    supWs.ws.send({ type: 'history', conversation_id: chat.convId, after_seq: 0 });
+    const seen = await supWs.ws.nextType('chat', (f) => f.chat.conversation_id === chat.convId);
+    assert.ok(seen.chat.messages.some((m) => m.seq === said.seq && m.text === 'only for the advocates'));
+
+    const admin = await login(server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await eventually(async () => {
+      const audit = await request(server, 'GET', '/api/staff/audit', { headers: staffHeaders(server, admin) });
+      return audit.json?.entries?.some((e) => e.action === 'transcript_opened' && e.subject === chat.convId &&
+        e.staff_id === sup.session.user.id);
+    }, { what: 'the supervisor’s reading in the audit log' });
+    const audit = await request(server, 'GET', '/api/staff/audit', { headers: staffHeaders(server, admin) });
+    assert.ok(!audit.text.includes('only for the advocates'), 'the audit log holds no message text');
   });
 });

@@ -219,6 +219,7 @@ describe('bad input on /ws/visitor', () => {
   it('a flood of 100 frames is rate limited, and the connection recovers', async () => {
     const ws = await visitorWithChat('visitor (flood)');
     const ids = Array.from({ length: 100 }, (_, i) => `flood-${i}`);
+    const began = Date.now();
     for (const id of ids) ws.send({ type: 'send', client_id: id, text: `flood ${id}` });
 
     // Every frame is answered once: stored (ack) or dropped (error rate_limited).
@@ -230,7 +231,13 @@ describe('bad input on /ws/visitor', () => {
     const acks = answers.filter((f) => f.type === 'ack');
     const limited = answers.filter((f) => f.type === 'error');
     assert.ok(limited.length > 0, 'some frames were rate limited');
-    assert.ok(acks.length >= 10 && acks.length <= 25, `about a burst was taken: ${acks.length}`);
+    // The documented limit: a burst of 20, then 10 a second. However slow this machine, no
+    // more can be taken than the burst plus what the elapsed time refilled, and at least the
+    // burst less the few frames the chat's start used.
+    const seconds = (Date.now() - began) / 1000;
+    assert.ok(acks.length >= 15, `at least a burst was taken: ${acks.length}`);
+    assert.ok(acks.length <= 20 + Math.ceil(10 * seconds) + 1,
+      `no more than the burst plus the refill over ${seconds} s: ${acks.length}`);
     const ackIds = acks.map((f) => f.client_id);
     assert.equal(new Set(ackIds).size, ackIds.length, 'no frame acked twice');
     for (const f of limited) {

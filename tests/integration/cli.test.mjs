@@ -1,8 +1,8 @@
-// The operator's command line: help, migrate, user add/list/disable, and a
+// The operator's command line: help, migrate, user add/list/disable, backup, and a
 // config file that cannot be parsed.
 
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
@@ -126,5 +126,27 @@ describe('command line', () => {
     const r = await runCli(['--config', path.join(dir, 'missing.toml'), 'migrate'], { dataDir: dir });
     assert.notEqual(r.code, 0, out(r));
     assert.match(r.stderr + r.stdout, /missing\.toml/);
+  });
+
+  it('the data directory is private (0700, master key 0600); a backup is 0600 and never overwrites', async () => {
+    const dir = await freshDir();
+    const data = path.join(dir, 'data');
+    const m = await runCli(['migrate'], { dataDir: data });
+    assert.equal(m.code, 0, out(m));
+    assert.equal((await stat(data)).mode & 0o777, 0o700, 'data dir mode');
+    const served = await startServer({ dataDir: data }); // the first start creates the master key
+    await served.stop();
+    const key = path.join(data, 'master.key');
+    assert.equal((await stat(key)).mode & 0o777, 0o600, 'master key mode');
+
+    const file = path.join(dir, 'backup.db');
+    const b = await runCli(['backup', file], { dataDir: data });
+    assert.equal(b.code, 0, out(b));
+    assert.equal((await stat(file)).mode & 0o777, 0o600, 'backup mode');
+    const bytes = await readFile(file);
+    const again = await runCli(['backup', file], { dataDir: data });
+    assert.notEqual(again.code, 0, out(again));
+    assert.match(again.stderr, /exists; choose a new file name/);
+    assert.deepEqual(await readFile(file), bytes, 'the existing backup is untouched');
   });
 });

@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 
@@ -765,4 +766,27 @@ export async function openChat(server, { intake, coordinator } = {}) {
     await staff.ws.next(isStaffMessage(convId, (m) => m.event === 'advocate_joined'));
   }
   return { staff, visitor, convId, chat, joined: joined.message };
+}
+
+/**
+ * One server for the describe() block this is called in: started before its tests,
+ * started again if a test crashed it (the test that did fails itself), checked alive after
+ * each test, and stopped and removed at the end with every client pushed to `clients`.
+ */
+export function suiteServer(options) {
+  const suite = { server: null, clients: [] };
+  before(async () => {
+    suite.server = await startServer(options);
+  });
+  after(async () => {
+    await closeAll(suite.clients);
+    await suite.server?.cleanup();
+  });
+  beforeEach(async () => {
+    await suite.server?.ensureRunning();
+  });
+  afterEach(() => {
+    suite.server?.assertAlive();
+  });
+  return suite;
 }

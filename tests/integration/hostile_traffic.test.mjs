@@ -117,14 +117,23 @@ describe('hostile HTTP framing', () => {
   });
 
   it('an endless chunk extension or trailer is cut off early, not buffered', async () => {
+    const ext = 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;';
+    const trailer = 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: ';
+    // Just past the limit, then silence: the answer says what is wrong.
+    for (const head of [ext, trailer]) {
+      const answer = await rawExchange(server, head + 'a'.repeat(32 * 1024));
+      assert.match(answer, /^HTTP\/1\.1 400 /);
+      assert.match(answer, /a chunk header or trailer is larger than 16 KiB/);
+    }
+    // Sent as fast as loopback allows: the server stops reading long before it would have
+    // held hundreds of megabytes (the answer may be lost to the reset of a client that
+    // keeps sending; the memory is what matters).
     const before = await rssKiB(server);
-    const ext = await sendUntilAnswered(server,
-      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;', 'a'.repeat(64 * 1024), 200 * 1024 * 1024);
-    assert.equal(ext.status, 400, ext.text);
-    const trailer = await sendUntilAnswered(server,
-      'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: ', 'a'.repeat(64 * 1024), 120 * 1024 * 1024);
-    assert.equal(trailer.status, 400, trailer.text);
-    // Far less than was offered stayed in the server: not hundreds of megabytes.
+    for (const head of [ext, trailer]) {
+      const flood = await sendUntilAnswered(server, head, 'a'.repeat(64 * 1024), 200 * 1024 * 1024);
+      assert.ok(flood.status === 400 || flood.status === null, flood.text);
+      assert.ok(flood.sent < 50 * 1024 * 1024, `the server took ${flood.sent} bytes before closing`);
+    }
     const grown = (await rssKiB(server)) - before;
     assert.ok(grown < 64 * 1024, `RSS grew by ${grown} KiB`);
     await stillServes(server, chat, 'after endless framing');

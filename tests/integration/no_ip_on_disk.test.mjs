@@ -1,19 +1,23 @@
 // "IP addresses are collected only temporarily, for aggregate traffic statistics"
 // (DESIGN.md): everything a visitor and a staff member do comes from the distinctive
 // loopback source address 127.0.0.77 (public pages, a whole chat, sign-in, the console),
-// and afterwards the address is in no file of the data directory, in no backup, and in no
-// line the server logged: not as text, not as UTF-16LE text, not as the four bytes of the
-// address, not as an IPv4-mapped IPv6 address. The server did see the traffic: the chat
-// worked and the aggregate traffic counts went up.
+// and so does everything that goes wrong (malformed requests, refused handshakes, bad
+// frames, failed and throttled sign-ins, chats past the per-network limit), because error
+// paths are where an address is most tempting to log. Afterwards the address is in no file
+// of the data directory, in no backup, and in no line the server logged, in any form: text
+// (UTF-8 and UTF-16LE), IPv4-mapped IPv6 text, hexadecimal, a 32-bit decimal, and the four
+// bytes in either order. The server did see the traffic: the chat worked and the aggregate
+// traffic counts went up.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
-  ADMIN_EMAIL, ADMIN_PASSWORD, accept, availableCoordinator, closeAll, isMessage, isStaffMessage, login,
-  makeTempDir, removeDir, request, staffHeaders, staffSay, startServer, startVisitor, tryLogin, visitorSay,
-  waitQueue,
+  ADMIN_EMAIL, ADMIN_PASSWORD, WsClient, accept, availableCoordinator, closeAll, connectVisitor, isMessage,
+  isStaffMessage, login, makeTempDir, removeDir, request, staffHeaders, staffSay, startServer, startVisitor,
+  tryLogin, visitorSay, waitQueue,
 } from './harness.mjs';
 import { describeFiles, findBytes, readFiles, runBackup, textForms } from './privacy_helpers.mjs';
 
@@ -25,7 +29,67 @@ const addressNeedles = [
   ...textForms(`::ffff:${SOURCE}`).map((n) => ({ ...n, form: `IPv4-mapped ${n.form}` })),
   { form: '4 bytes, network order (7f 00 00 4d)', bytes: Buffer.from([0x7f, 0x00, 0x00, 0x4d]) },
   { form: '4 bytes, little-endian (4d 00 00 7f)', bytes: Buffer.from([0x4d, 0x00, 0x00, 0x7f]) },
+  ...['7f00004d', '7F00004D', '4d00007f', '::ffff:7f00:4d', '2130706509', '1291845759']
+    .flatMap((t) => textForms(t).map((n) => ({ ...n, form: `${t} ${n.form}` }))),
 ];
+
+/** Raw bytes from SOURCE; resolves with whatever the server answered before closing. */
+function rawFromSource(server, bytes) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port: server.port, localAddress: SOURCE });
+    let answer = '';
+    s.on('data', (d) => (answer += d.toString('latin1')));
+    s.on('close', () => resolve(answer));
+    s.on('error', (err) => (err.code === 'ECONNRESET' ? resolve(answer) : reject(err)));
+    s.once('connect', () => s.end(bytes));
+    s.setTimeout(15_000, () => s.destroy());
+  });
+}
+
+/** Everything that goes wrong, from SOURCE: each path that might be tempted to log the peer. */
+async function misbehave(server, clients) {
+  const from = { localAddress: SOURCE };
+  const bad = [
+    'NONSENSE\r\n\r\n',
+    `GET / HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(9000)}\r\n\r\n`,
+    'GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n',
+    `GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: ${'a'.repeat(20000)}\r\n\r\n`,
+    'GET /ws/visitor HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n\r\n',
+    'GET /ws/nowhere HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  ];
+  for (const b of bad) assert.match(await rawFromSource(server, b), /^HTTP\/1\.1 4\d\d /, b.slice(0, 40));
+  assert.equal((await request(server, 'POST', '/api/staff/login', { body: 'x'.repeat(70_000), ...from })).status, 413);
+  assert.equal((await request(server, 'POST', '/api/staff/users', { json: {}, ...from })).status, 401);
+  await assert.rejects(WsClient.connect(server.wsUrl('/ws/staff'), { headers: { origin: 'https://evil.example' }, ...from }));
+  // Sign-ins that fail until the account is throttled.
+  for (let i = 0; i < 7; i += 1) {
+    const r = await tryLogin(server, 'nobody@test.invalid', 'not-the-password-at-all', from);
+    assert.ok(r.status === 401 || r.status === 429, `${r.status}`);
+  }
+  // Bad frames, a frame flood, and chats past the per-network limit.
+  const v = await connectVisitor(server, 'misbehaving', from);
+  clients.push(v);
+  for (const f of ['not json', '{"type":"nope"}', '[1]', '{"type":"send","client_id":"x","text":""}']) {
+    v.sendRaw(f);
+    await v.nextType('error');
+  }
+  v.sendRaw(Buffer.from([1, 2, 3]), { binary: true });
+  await v.nextType('error');
+  for (let i = 0; i < 40; i += 1) v.send({ type: 'ping' });
+  await v.nextError('rate_limited');
+  const refused = await connectVisitor(server, 'over-the-limit', from);
+  clients.push(refused);
+  for (let i = 0; i < 3; i += 1) {
+    const w = await connectVisitor(server, `filler-${i}`, from);
+    clients.push(w);
+    w.send({ type: 'start' });
+    await w.next((f) => f.type === 'started' || f.type === 'error');
+  }
+  refused.send({ type: 'start' });
+  await refused.nextError('unavailable');
+}
 
 const PAGES = ['/', '/safety', '/privacy', '/privacy/versions', '/contact', '/chat', '/staff', '/healthz'];
 
@@ -54,8 +118,9 @@ describe('no IP address reaches disk', () => {
     return { views, visitors };
   }
 
-  it(`a chat, a sign-in and page views from ${SOURCE} leave the address in no file, backup or log`, async () => {
-    server = await startServer();
+  it(`a chat, a sign-in, page views and every kind of refusal from ${SOURCE} leave the address in no file, backup or log`, async () => {
+    // A low per-network limit, so that misbehave() meets it.
+    server = await startServer({ env: { SAFECONNECT_CHAT_NEW_PER_NETWORK_PER_HOUR: '3' } });
     backupDir = await makeTempDir('safeconnect-backup-');
 
     // The test's premise: the server really sees 127.0.0.77 as the peer.
@@ -97,6 +162,7 @@ describe('no IP address reaches disk', () => {
     staff.ws.send({ type: 'end', conversation_id: convId, disposition: 'information' });
     await visitor.ws.nextType('ended');
     await staff.ws.nextType('removed', (f) => f.conversation_id === convId);
+    await misbehave(server, clients);
     await closeAll(clients);
 
     // While the server runs, the write-ahead logs hold the latest pages: search them too.
@@ -132,7 +198,7 @@ describe('no IP address reaches disk', () => {
     assert.deepEqual(hits, [], `${SOURCE} is in no file, backup or log (searched: ${describeFiles(files)})`);
 
     // Positive control for the search itself: it finds what is there.
-    const control = findBytes([{ path: 'log', bytes: Buffer.from(`x peer=${SOURCE}:5555 ::ffff:${SOURCE}`) }], addressNeedles);
-    assert.deepEqual(control.map((h) => h.form).sort(), ['IPv4-mapped UTF-8', 'text UTF-8'].sort());
+    const control = findBytes([{ path: 'log', bytes: Buffer.from(`x peer=${SOURCE}:5555 ::ffff:${SOURCE} 0x7f00004d`) }], addressNeedles);
+    assert.deepEqual(control.map((h) => h.form).sort(), ['7f00004d UTF-8', 'IPv4-mapped UTF-8', 'text UTF-8'].sort());
   });
 });

@@ -8,12 +8,12 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
-  ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, accept, availableCoordinator, closeAll, eventually, isMessage,
-  isStaffMessage, login, makeTempDir, newStaff, removeDir, request, staffHeaders, staffSay,
+  ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, accept, availableCoordinator, closeAll, connectStaff, eventually,
+  isMessage, isStaffMessage, login, makeTempDir, newStaff, removeDir, request, staffHeaders, staffSay,
   startServer, startVisitor, visitorSay, waitQueue,
 } from './harness.mjs';
 import {
@@ -184,6 +184,55 @@ describe('privacy canary: a purged transcript is in no file and no backup can re
     assert.ok(!server.log().includes(canary), 'the server log holds no canary');
     await server.launch();
     await server.checkAlive('after the purge and a restart');
+  });
+
+  it('erasure holds for the product itself: a restored backup with all that is left after the purge shows nothing', async () => {
+    // The property, not today's mechanism: whatever the server keeps after a purge (master
+    // key, vault) plus an old backup must not let Safe Connect show the transcript again.
+    // Control: the same backup with a vault copied before the purge does show it.
+    const canary = randomTag('CANARY');
+    const c = await canaryChat(canary, randomTag('Ctl'));
+    const backup = path.join(backupDir, 'before-purge.db');
+    await runBackup(server.dataDir, backup);
+    const vaultBefore = path.join(backupDir, 'keys-before-purge.db');
+    await sqlite(vault(), `.backup ${sqlText(vaultBefore)}`);
+    await endChat(c);
+    const purge = await runPurge(server.dataDir, { SAFECONNECT_RETENTION_HOURS: '0' });
+    assert.equal(purge.erased, 1, purge.stdout);
+    const vaultAfter = path.join(backupDir, 'keys-after-purge.db');
+    await sqlite(vault(), `.backup ${sqlText(vaultAfter)}`);
+
+    /** Restores `backup` with `vaultCopy` and the master key; what the coordinator's console shows. */
+    const restoreAndLook = async (vaultCopy) => {
+      const dir = await makeTempDir('safeconnect-restore-');
+      try {
+        await copyFile(backup, path.join(dir, 'safeconnect.db'));
+        await copyFile(vaultCopy, path.join(dir, 'keys.db'));
+        await copyFile(path.join(server.dataDir, 'master.key'), path.join(dir, 'master.key'));
+        const restored = await startServer({ dataDir: dir });
+        try {
+          const session = await login(restored, c.staff.email, STAFF_PASSWORD);
+          const staff = await connectStaff(restored, session);
+          staff.ws.send({ type: 'history', conversation_id: c.convId, after_seq: 0 });
+          const answer = await staff.ws.next((f) => (f.type === 'chat' && f.chat.conversation_id === c.convId) || f.type === 'error');
+          await staff.ws.close();
+          return { answer, log: restored.log() };
+        } finally {
+          await restored.stop();
+        }
+      } finally {
+        await removeDir(dir);
+      }
+    };
+
+    const control = await restoreAndLook(vaultBefore);
+    assert.equal(control.answer.type, 'chat', `control: with the old vault the chat is back: ${JSON.stringify(control.answer)}`);
+    assert.ok(control.answer.chat.messages.some((m) => m.text?.includes(canary)), 'control: its messages decrypt');
+
+    const after = await restoreAndLook(vaultAfter);
+    assert.equal(after.answer.type, 'error', `after the purge the product cannot open it: ${JSON.stringify(after.answer)}`);
+    assert.ok(!JSON.stringify(after.answer).includes(canary));
+    assert.ok(!after.log.includes(canary));
   });
 
   it('a supervisor erases one closed conversation at once: key and rows gone, in no file, audited', async () => {

@@ -26,23 +26,24 @@ const TOTAL = LEFT_QUEUE + UNEVALUATED;
 const CONCURRENCY = 25;
 
 /**
- * Runs `safeconnect purge` and SIGKILLs it the moment it prints its first progress line.
- * Resolves {code, signal, stdout, stderr, killedAfter}.
+ * Runs `safeconnect purge --stop-after STEP` and SIGKILLs it once it says it stopped there:
+ * the crash lands exactly after that step's commit, however fast the machine.
+ * Resolves {code, signal, stdout, stderr, stopped}.
  */
-function purgeAndKill(dataDir, env) {
+function purgeAndKillAfter(step, dataDir, env) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(serverBinary, ['purge'], {
+    const proc = spawn(serverBinary, ['purge', '--stop-after', step], {
       env: { ...process.env, ...env, SAFECONNECT_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    let killedAfter = null;
+    let stopped = false;
     const guard = setTimeout(() => proc.kill('SIGKILL'), 60_000);
     proc.stdout.setEncoding('utf8').on('data', (d) => {
       stdout += d;
-      if (killedAfter === null && /purged \d+ conversations so far/.test(stdout)) {
-        killedAfter = stdout;
+      if (!stopped && stdout.includes(`stopped after ${step}`)) {
+        stopped = true;
         proc.kill('SIGKILL');
       }
     });
@@ -53,7 +54,7 @@ function purgeAndKill(dataDir, env) {
     });
     proc.on('close', (code, signal) => {
       clearTimeout(guard);
-      resolve({ code, signal, stdout, stderr, killedAfter });
+      resolve({ code, signal, stdout, stderr, stopped });
     });
   });
 }
@@ -138,45 +139,47 @@ describe('purge interrupted by kill -9', () => {
     assert.equal(await sqliteCount(db, 'select count(*) from evaluations'), LEFT_QUEUE);
     assert.ok(await sqliteCount(db, 'select count(*) from messages') >= TOTAL);
 
-    // The killed runs: each is killed as soon as it reports its first batch. A second and a
-    // third killed run (while at least two batches are left) make it likelier that one dies
-    // between the commits of the two files.
+    // Three killed runs, one after each committed step of an erasure (the database and the
+    // vault are two files, committed one after the other): after the evaluations, after the
+    // keys are destroyed, after the rows are deleted.
     const env = { SAFECONNECT_RETENTION_HOURS: '0' };
     const history = [];
-    let left = TOTAL;
-    for (let k = 0; k < 3 && (k === 0 || left > 100); k += 1) {
-      const killed = await purgeAndKill(server.dataDir, env);
-      assert.ok(killed.killedAfter !== null, `run ${k + 1}: the purge printed a progress line: ${killed.stdout}\n${killed.stderr}`);
-      if (k === 0) {
-        assert.equal(killed.signal, 'SIGKILL', `the purge was killed: ${JSON.stringify(killed)}`);
-        assert.ok(!/purge done/.test(killed.stdout),
-          `the kill came before the purge finished (else this test proves nothing; raise LEFT_QUEUE): ${killed.stdout}`);
-      }
+    for (const step of ['evaluated', 'keys_destroyed', 'rows_deleted']) {
+      const killed = await purgeAndKillAfter(step, server.dataDir, env);
+      assert.ok(killed.stopped, `the purge stopped after ${step}: ${killed.stdout}\n${killed.stderr}`);
+      assert.equal(killed.signal, 'SIGKILL', `the purge was killed: ${JSON.stringify(killed)}`);
 
       // Right after the crash: both files consistent, and the invariant "every conversation
       // has an evaluation or is still waiting for one" holds.
-      assert.equal(await sqlite(db, 'PRAGMA integrity_check'), 'ok', `safeconnect.db after kill ${k + 1}`);
-      assert.equal(await sqlite(vault, 'PRAGMA integrity_check'), 'ok', `keys.db after kill ${k + 1}`);
-      const nowLeft = await sqliteCount(db, 'select count(*) from conversations');
-      assert.ok(nowLeft < left, `run ${k + 1} erased something (${nowLeft} of ${left} left)`);
-      if (k === 0) assert.ok(nowLeft > 0, `the kill interrupted the purge half-way (${nowLeft} of ${TOTAL} left)`);
-      left = nowLeft;
+      assert.equal(await sqlite(db, 'PRAGMA integrity_check'), 'ok', `safeconnect.db after a kill after ${step}`);
+      assert.equal(await sqlite(vault, 'PRAGMA integrity_check'), 'ok', `keys.db after a kill after ${step}`);
+      const left = await sqliteCount(db, 'select count(*) from conversations');
       const pendingNow = await sqliteCount(db, 'select count(*) from conversations where evaluated = 0');
       const evaluationsNow = await sqliteCount(db, 'select count(*) from evaluations');
       assert.equal(evaluationsNow + pendingNow, TOTAL,
-        `after kill ${k + 1}: ${evaluationsNow} evaluations + ${pendingNow} conversations still to evaluate = ${TOTAL}`);
+        `after ${step}: ${evaluationsNow} evaluations + ${pendingNow} conversations still to evaluate = ${TOTAL}`);
       const keys = await sqliteCount(vault, 'select count(*) from conversation_keys');
       const orphans = await sqliteCount(vault, `attach ${sqlText(db)} as m;` +
         ' select count(*) from conversation_keys where conversation_id not in (select id from m.conversations)');
-      history.push(`kill ${k + 1} (${killed.signal ?? `exit ${killed.code}`}): ${left} conversations, ${keys} keys, ${orphans} keys without a conversation`);
+      assert.equal(orphans, 0, `after ${step}: no key outlives its conversation`);
+      history.push({ step, left, keys, evaluations: evaluationsNow, pending: pendingNow });
     }
+    // What each step had committed when it died.
+    const [afterEvaluated, afterKeys, afterRows] = history;
+    assert.equal(afterEvaluated.left, TOTAL, 'after the evaluations nothing was erased yet');
+    assert.ok(afterEvaluated.pending < UNEVALUATED, `the first batch was evaluated: ${JSON.stringify(history)}`);
+    assert.equal(afterEvaluated.keys, TOTAL, 'and every key was still there');
+    assert.ok(afterKeys.keys < afterKeys.left, `after the keys: conversations without a key remain: ${JSON.stringify(afterKeys)}`);
+    assert.ok(afterRows.left < afterKeys.left, `after the rows: fewer conversations: ${JSON.stringify(history)}`);
+    assert.equal(afterRows.keys, afterRows.left, 'the run after that first repaired the keyless ones, then erased a batch');
+    const left = afterRows.left;
     const pending = await sqliteCount(db, 'select count(*) from conversations where evaluated = 0');
 
     // The full run.
     const full = await runPurge(server.dataDir, env);
     assert.equal(full.code, 0, `the second purge completes: ${full.stdout}\n${full.stderr}`);
     assert.equal(full.hours, 0, full.stdout);
-    assert.equal(full.erased, left, `it erased the ${left} conversations left: ${full.stdout}`);
+    assert.equal(full.erased + full.repaired, left, `it erased the ${left} conversations left: ${full.stdout}`);
     assert.equal(full.evaluations, pending, `and evaluated the ${pending} that needed it: ${full.stdout}`);
 
     assert.equal(await sqlite(db, 'PRAGMA integrity_check'), 'ok', 'safeconnect.db after the full purge');
@@ -184,7 +187,7 @@ describe('purge interrupted by kill -9', () => {
     assert.equal(await sqliteCount(db, 'select count(*) from conversations'), 0, 'no conversation rows remain');
     assert.equal(await sqliteCount(db, 'select count(*) from messages'), 0, 'no message rows remain');
     assert.equal(await sqliteCount(vault, 'select count(*) from conversation_keys'), 0,
-      `no keys remain; after the crashes: ${history.join('; ')}`);
+      `no keys remain; after the crashes: ${JSON.stringify(history)}`);
     assert.equal(await sqliteCount(db, 'select count(*) from evaluations'), TOTAL,
       'exactly one evaluation record per conversation, none lost, none twice');
     const byDisposition = await sqlite(db, 'select disposition, count(*) as n from evaluations group by disposition order by disposition', { json: true });
@@ -259,12 +262,13 @@ describe('purge interrupted by kill -9', () => {
       }
 
       // Does the server clean them up when it starts (its first purge removes orphan keys)?
+      // The server too: the same crash state again (a key whose conversation is gone), and its
+      // first purge, which runs at start, says what it repaired: wait for that, not a while.
+      await sqlite(vault, `insert into conversation_keys values (${sqlText('f'.repeat(32))}, x'00112233')`);
       await crashed.launch();
-      let keysAfterServer = null;
-      await eventually(async () => {
-        keysAfterServer = await sqliteCount(vault, 'select count(*) from conversation_keys');
-        return keysAfterServer === 0;
-      }, { timeoutMs: 5000, what: 'the server removing keys without a conversation' }).catch(() => {});
+      await eventually(() => /event=purge_repaired_partial_erasure count=1\b/.test(crashed.log()),
+        { timeoutMs: 30_000, what: 'the server reporting the repair' });
+      const keysAfterServer = await sqliteCount(vault, 'select count(*) from conversation_keys');
       await crashed.stop();
 
       assert.deepEqual(keysAfterCli.map((r) => r.conversation_id), [],

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <cmath>
 #include <set>
+#include <vector>
 
 namespace sc::privacy {
 namespace {
@@ -138,6 +140,48 @@ TEST_F(evaluation_store_test, inserted_records_get_random_unordered_ids) {
         EXPECT_EQ(s.text(1), "2026-11-29");
     }
     EXPECT_EQ(ids.size(), 5u);
+}
+
+TEST_F(evaluation_store_test, records_keep_no_hidden_row_number) {
+    // A rowid would number the records in the order conversations closed.
+    EXPECT_THROW(db_->prepare("SELECT rowid FROM evaluations"), store::store_error);
+}
+
+// Spearman's rank correlation of two permutations of 0..n-1.
+double rank_correlation(const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
+    double n = static_cast<double>(a.size());
+    double d2 = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        double d = static_cast<double>(a[i]) - static_cast<double>(b[i]);
+        d2 += d * d;
+    }
+    return 1 - 6 * d2 / (n * (n * n - 1));
+}
+
+TEST_F(evaluation_store_test, neither_the_ids_nor_the_stored_order_reveal_the_order_of_writing) {
+    constexpr std::size_t n = 1000;
+    conversation_facts f;
+    f.closed_at = core::from_unix_seconds(1'795'946'645);
+    {
+        store::transaction tx(*db_);
+        for (std::size_t i = 0; i < n; ++i) {
+            auto e = evaluate(f);
+            e.policy_version = static_cast<std::int64_t>(i);  // the test's marker of the order
+            insert_evaluation(*db_, e);
+        }
+        tx.commit();
+    }
+    std::vector<std::size_t> written, by_id, scanned;
+    auto sorted = db_->prepare("SELECT policy_version FROM evaluations ORDER BY id");
+    while (sorted.step()) by_id.push_back(static_cast<std::size_t>(sorted.integer(0)));
+    auto plain = db_->prepare("SELECT policy_version FROM evaluations");
+    while (plain.step()) scanned.push_back(static_cast<std::size_t>(plain.integer(0)));
+    for (std::size_t i = 0; i < n; ++i) written.push_back(i);
+    ASSERT_EQ(by_id.size(), n);
+    ASSERT_EQ(scanned.size(), n);
+    // Random ids give |rho| around 0.03 here; a counter, a timestamp or a rowid gives 1.
+    EXPECT_LT(std::abs(rank_correlation(written, by_id)), 0.15);
+    EXPECT_LT(std::abs(rank_correlation(written, scanned)), 0.15);
 }
 
 }  // namespace

@@ -36,12 +36,13 @@ protected:
         bool with_key = true;
         boost::json::object intake = {};
         std::string text = "hello";
+        std::string id = core::random_hex(16);
     };
 
     /// A conversation as the chat stores it: key in the vault, intake and text encrypted.
     stored_conversation add(options o) {
         stored_conversation c;
-        c.id = core::random_hex(16);
+        c.id = o.id;
         secret_key key;
         c.sealed_key = keys_.seal(key, c.id);
         c.sealed_body = encrypt(key, R"({"from":"visitor","text":")" + o.text + R"("})", c.id + ":1");
@@ -232,6 +233,31 @@ TEST_F(purge_test, an_evaluation_is_written_exactly_once_even_if_the_purge_is_re
               " 'w', 'd', 'a', 'g', 's', 'h', 'd', 1)");
     purge(clock_.now() + retention);
     EXPECT_EQ(evaluations(), 1);
+}
+
+TEST_F(purge_test, the_evaluation_id_is_not_derived_from_the_conversation) {
+    // The same conversation id erased in two installations: a hash or any other function of
+    // the id would give the same evaluation id twice.
+    auto first_id = [&](store::database& db) {
+        auto s = db.prepare("SELECT id FROM evaluations");
+        return s.step() ? s.text(0) : std::string();
+    };
+    const std::string id(32, 'a');
+    add({.closed_at = clock_.now() - retention - 1h, .id = id});
+    purge(clock_.now());
+    auto here = first_id(*db_);
+    ASSERT_FALSE(here.empty());
+
+    test_support::temp_dir other_dir;
+    auto other = store::open_store(other_dir / "safeconnect.db", other_dir / "keys.db");
+    std::swap(db_, other);
+    add({.closed_at = clock_.now() - retention - 1h, .id = id});
+    purge(clock_.now());
+    auto there = first_id(*db_);
+    std::swap(db_, other);
+    ASSERT_FALSE(there.empty());
+    EXPECT_NE(here, there);
+    EXPECT_EQ(here.find(id), std::string::npos);
 }
 
 TEST_F(purge_test, retention_hours_default_until_an_administrator_sets_them) {

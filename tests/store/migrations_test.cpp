@@ -91,13 +91,15 @@ TEST_F(migrations_test, a_newer_schema_is_refused) {
     EXPECT_THROW(migrate(*db), store_error);
 }
 
-TEST_F(migrations_test, the_connection_uses_wal_foreign_keys_and_secure_delete) {
+TEST_F(migrations_test, the_connection_uses_wal_full_sync_foreign_keys_and_secure_delete) {
     auto db = connect();
     for (const std::string schema : {"main", "vault"}) {
         auto mode = db->prepare("PRAGMA " + schema + ".journal_mode");
         ASSERT_TRUE(mode.step());
         EXPECT_EQ(mode.text(0), "wal") << schema;
         EXPECT_EQ(pragma_integer(*db, schema + ".secure_delete"), 1) << schema;
+        // FULL: a commit, and so an acknowledgement, survives a power cut, not only a crash.
+        EXPECT_EQ(pragma_integer(*db, schema + ".synchronous"), 2) << schema;
     }
     EXPECT_EQ(pragma_integer(*db, "foreign_keys"), 1);
 }

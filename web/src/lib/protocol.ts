@@ -113,6 +113,18 @@ export interface OverviewChat {
 export type Disposition =
   'information' | 'safety_planning' | 'emotional_support' | 'referral' | 'no_response' | 'other';
 
+export type BlockReason = 'abusive' | 'threatening' | 'prank' | 'other';
+
+/** A blocked visitor, known only by an opaque id: no address, nothing about the visitor. */
+export interface VisitorBlock {
+  block_id: string;
+  placed_by: number;
+  placed_by_name: string;
+  placed_at: string;
+  expires_at: string;
+  reason: BlockReason | string;
+}
+
 /** Frames the staff console sends. */
 export type StaffRequest =
   | { type: 'hello'; csrf_token: string }
@@ -122,18 +134,32 @@ export type StaffRequest =
   | { type: 'typing'; conversation_id: string; active: boolean }
   | { type: 'transfer'; conversation_id: string; to: number }
   | { type: 'end'; conversation_id: string; disposition: Disposition }
-  | { type: 'history'; conversation_id: string; after_seq: number };
+  | { type: 'history'; conversation_id: string; after_seq: number }
+  | { type: 'queue_page'; offset: number }
+  | {
+      type: 'block';
+      conversation_id: string;
+      reason: BlockReason;
+      disposition?: Disposition;
+    }
+  | { type: 'blocks' }
+  | { type: 'unblock'; block_id: string };
 
 export interface StateFrame {
   type: 'state';
   me: Me;
   available: boolean;
   max_chats: number;
+  /** How long a block of a visitor lasts. */
+  block_hours?: number;
   // PROTOCOL.md does not say whether these are bare arrays or wrapped like their own
   // frames ({entries}, {chats}, {staff}); the console accepts both.
   queue: QueueEntry[] | { entries: QueueEntry[] };
-  /** Everyone waiting; `queue` lists only the oldest 50. */
+  /** Everyone waiting; `queue` lists one page (50) of them, from `queue_offset`. */
   queue_total?: number;
+  queue_offset?: number;
+  /** Supervisors and admins only. */
+  blocks?: VisitorBlock[];
   chats: Chat[];
   staff: StaffMember[] | { staff: StaffMember[] };
   overview?: OverviewChat[] | { chats: OverviewChat[] } | null;
@@ -141,7 +167,7 @@ export interface StateFrame {
 
 export type StaffFrame =
   | StateFrame
-  | { type: 'queue'; entries: QueueEntry[]; total?: number }
+  | { type: 'queue'; entries: QueueEntry[]; total?: number; offset?: number }
   | { type: 'chat'; chat: Chat }
   | { type: 'message'; conversation_id: string; message: Message }
   | { type: 'ack'; conversation_id: string; client_id: string; seq: number }
@@ -151,5 +177,8 @@ export type StaffFrame =
   | { type: 'ended'; conversation_id: string; by: Party }
   | { type: 'removed'; conversation_id: string; reason: 'transferred' | 'closed' }
   | { type: 'staff'; staff: StaffMember[] }
-  | { type: 'overview'; chats: OverviewChat[] }
+  | { type: 'overview'; chats: OverviewChat[]; waiting?: number }
+  | { type: 'blocked'; conversation_id: string; block_id: string; expires_at: string }
+  | { type: 'blocks'; now: string; blocks: VisitorBlock[] }
+  | { type: 'unblocked'; block_id: string }
   | ErrorFrame;

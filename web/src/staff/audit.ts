@@ -3,7 +3,7 @@
 import { append, byId, h, replaceChildren } from '../lib/dom';
 import { dateTime } from '../lib/time';
 import { DataPanel } from './data-panel';
-import { chatLabel } from './labels';
+import { blockLabel, chatLabel } from './labels';
 import { AUDIT_PAGE_SIZE, readAudit, type AuditEntry } from './privacy-api';
 
 const ACTIONS: Record<string, string> = {
@@ -16,6 +16,8 @@ const ACTIONS: Record<string, string> = {
   retention_purge: 'Erased conversations past the retention period',
   retention_changed: 'Changed the retention period',
   policy_published: 'Published a privacy policy version',
+  visitor_blocked: 'Blocked a visitor',
+  visitor_block_lifted: 'Lifted a visitor block',
 };
 
 export function actionLabel(action: string): string {
@@ -36,6 +38,9 @@ function subjectText(entry: AuditEntry): string {
       return subject.replace(' -> ', ' → ');
     case 'policy_published':
       return subject.replace(/^version/, 'Version');
+    case 'visitor_blocked':
+    case 'visitor_block_lifted':
+      return subject ? blockLabel(subject) : '';
     default:
       return subject;
   }

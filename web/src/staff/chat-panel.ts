@@ -1,13 +1,21 @@
 // One chat in the console: its tab, its transcript, the visitor's intake answers beside it,
-// the reply box, and the Transfer and End controls.
+// the reply box, and the Transfer, End and Block controls.
 
 import { append, h, replaceChildren, setLive, setText } from '../lib/dom';
-import type { Chat, Disposition, Me, Message, StaffMember } from '../lib/protocol';
+import type { BlockReason, Chat, Disposition, Me, Message, StaffMember } from '../lib/protocol';
 import { randomId } from '../lib/random';
 import { clockTime } from '../lib/time';
 import { Transcript, type MessageLook } from '../lib/transcript';
 import { TypingSignal } from '../lib/typing';
-import { DISPOSITIONS, INTAKE_FIELDS, chatCount, chatLabel, langLabel } from './labels';
+import {
+  BLOCK_REASONS,
+  DISPOSITIONS,
+  INTAKE_FIELDS,
+  chatCount,
+  chatLabel,
+  hoursText,
+  langLabel,
+} from './labels';
 import { sinceTime } from './ticker';
 
 const MAX_LENGTH = 4000;
@@ -18,7 +26,24 @@ export interface ChatActions {
   typing(conversationId: string, active: boolean): void;
   transfer(conversationId: string, to: number): void;
   end(conversationId: string, disposition: Disposition): void;
+  /** Ends the chat and blocks its visitor; no disposition means "other". */
+  block(conversationId: string, reason: BlockReason, disposition?: Disposition): void;
   select(conversationId: string): void;
+}
+
+/** The value chosen in `select`; when none is, says so in `error` and moves focus there. */
+function chosen<T extends string>(
+  select: HTMLSelectElement,
+  error: HTMLElement,
+  what: string,
+): T | null {
+  if (!select.value) {
+    setLive(error, `Choose ${what} first.`);
+    select.focus();
+    return null;
+  }
+  setLive(error, '');
+  return select.value as T;
 }
 
 function systemText(m: Message): string {
@@ -93,11 +118,16 @@ export class ChatPanel {
   private readonly dispositionSelect_: HTMLSelectElement;
   private readonly endButton_: HTMLButtonElement;
   private readonly endError_ = h('p', { class: 'form-message', role: 'alert' });
+  private readonly blockForm_: HTMLFormElement;
+  private readonly blockReason_: HTMLSelectElement;
+  private readonly blockButton_: HTMLButtonElement;
+  private readonly blockError_ = h('p', { class: 'form-message', role: 'alert' });
 
   constructor(
     chat: Chat,
     private readonly me_: Me,
     private readonly lang_: string | undefined,
+    private readonly blockHours_: number,
     private readonly actions_: ChatActions,
   ) {
     this.id = chat.conversation_id;
@@ -175,6 +205,37 @@ export class ChatPanel {
       this.requestEnd_();
     });
 
+    this.blockReason_ = h(
+      'select',
+      { id: `block-reason-${key}`, 'aria-describedby': `block-hint-${key}` },
+      h('option', { value: '' }, 'Choose…'),
+      ...BLOCK_REASONS.map(([value, text]) => h('option', { value }, text)),
+    );
+    this.blockButton_ = h(
+      'button',
+      { type: 'submit', class: 'button button-danger' },
+      'Block visitor',
+    );
+    this.blockForm_ = h(
+      'form',
+      { class: 'block-visitor' },
+      h('label', { for: `block-reason-${key}` }, 'Block reason'),
+      h(
+        'p',
+        { class: 'hint', id: `block-hint-${key}` },
+        `For abusive, threatening or prank contacts: ends the chat and refuses new chats and ` +
+          `messages from the visitor's network for ${hoursText(this.blockHours_)}.`,
+      ),
+      this.blockReason_,
+      this.blockButton_,
+      this.blockError_,
+    );
+    this.blockReason_.addEventListener('change', () => setLive(this.blockError_, ''));
+    this.blockForm_.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.requestBlock_();
+    });
+
     const title = h('h3', { id: `chat-title-${key}`, tabindex: -1 }, this.label);
     this.panel = h(
       'section',
@@ -192,7 +253,7 @@ export class ChatPanel {
           this.intakeBox_,
         ),
       ),
-      h('div', { class: 'chat-actions' }, this.transferForm_, endForm),
+      h('div', { class: 'chat-actions' }, this.transferForm_, endForm, this.blockForm_),
     );
 
     this.update(chat);
@@ -343,13 +404,12 @@ export class ChatPanel {
   }
 
   private requestEnd_(): void {
-    const disposition = this.dispositionSelect_.value as Disposition | '';
-    if (!disposition) {
-      setLive(this.endError_, 'Choose a disposition first.');
-      this.dispositionSelect_.focus();
-      return;
-    }
-    setLive(this.endError_, '');
+    const disposition = chosen<Disposition>(
+      this.dispositionSelect_,
+      this.endError_,
+      'a disposition',
+    );
+    if (!disposition) return;
     if (this.chat_.status === 'active' && !this.chat_.needs_disposition) {
       if (!window.confirm(`End ${this.label}? The visitor will see that the chat has ended.`))
         return;
@@ -358,9 +418,24 @@ export class ChatPanel {
     this.actions_.end(this.id, disposition);
   }
 
+  private requestBlock_(): void {
+    const reason = chosen<BlockReason>(this.blockReason_, this.blockError_, 'a reason');
+    if (!reason) return;
+    const message =
+      `End ${this.label} and block this visitor? New chats and messages from their network ` +
+      `will be refused for ${hoursText(this.blockHours_)}, unless a supervisor lifts the ` +
+      'block. The visitor only sees that the chat has ended.';
+    if (!window.confirm(message)) return;
+    const disposition = this.dispositionSelect_.value as Disposition | '';
+    this.blockButton_.disabled = true;
+    this.endButton_.disabled = true;
+    this.actions_.block(this.id, reason, disposition || undefined);
+  }
+
   /** The server refused an action on this chat; let the buttons work again. */
   actionFailed(): void {
     this.endButton_.disabled = false;
+    this.blockButton_.disabled = false;
   }
 
   private renderIntake_(): void {
@@ -402,6 +477,8 @@ export class ChatPanel {
     this.transferForm_.hidden = !open || chat.needs_disposition;
     this.endButton_.textContent = open && !chat.needs_disposition ? 'End chat' : 'Close chat';
     this.endButton_.disabled = false;
+    this.blockForm_.hidden = !open && !chat.needs_disposition;
+    this.blockButton_.disabled = false;
     this.renderTab_();
   }
 

@@ -13,6 +13,7 @@ export class ChatList {
   private selected_: string | null = null;
   private me_: Me | null = null;
   private maxChats_ = 1;
+  private blockHours_ = 24;
   private staff_: StaffMember[] = [];
   /** After a `state` frame: chats not yet confirmed as still ours. */
   private stale_: Set<string> | null = null;
@@ -25,9 +26,10 @@ export class ChatList {
     private readonly announce_: (text: string) => void,
   ) {}
 
-  setMe(me: Me, maxChats: number): void {
+  setMe(me: Me, maxChats: number, blockHours: number): void {
     this.me_ = me;
     this.maxChats_ = maxChats;
+    this.blockHours_ = blockHours;
   }
 
   /**
@@ -66,7 +68,7 @@ export class ChatList {
       return;
     }
     if (!this.me_) return;
-    const panel = new ChatPanel(chat, this.me_, this.langs_.get(id), {
+    const panel = new ChatPanel(chat, this.me_, this.langs_.get(id), this.blockHours_, {
       ...this.actions_,
       select: (chosen) => this.select_(chosen, true),
     });
@@ -137,7 +139,7 @@ export class ChatList {
     this.render_();
   }
 
-  /** A refused action (transfer, end): re-enable that chat's buttons. */
+  /** A refused action (transfer, end, block): re-enable that chat's buttons. */
   actionFailed(): void {
     this.panels_.forEach((panel) => panel.actionFailed());
   }

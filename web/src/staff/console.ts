@@ -12,15 +12,17 @@ import type {
   StaffMember,
   StaffRequest,
   StateFrame,
+  VisitorBlock,
 } from '../lib/protocol';
 import { ReconnectingSocket } from '../lib/socket';
 import { AccountsPanel } from './accounts';
 import { ApiError, csrf, me as fetchSession, type User } from './api';
 import { Attention } from './attention';
 import { AuditPanel } from './audit';
+import { BlocksPanel } from './blocks';
 import { ChatList } from './chats';
 import { ErasurePanel } from './erasure';
-import { errorText, roleLabel } from './labels';
+import { chatLabel, errorText, roleLabel } from './labels';
 import { OverviewPanel } from './overview';
 import { PoliciesPanel } from './policies';
 import { QueuePanel } from './queue';
@@ -28,6 +30,7 @@ import { RetentionPanel } from './retention';
 import { TeamPanel } from './team';
 import { startTicker } from './ticker';
 import { TrafficPanel } from './traffic';
+import { clockTime } from '../lib/time';
 
 export interface ConsoleEvents {
   /** The session is gone (expired, signed out elsewhere, account disabled). */
@@ -37,6 +40,7 @@ export interface ConsoleEvents {
 /** Who sees which section besides Chats; the server refuses the others' data anyway. */
 const SECTION_ROLES: Record<string, Role[]> = {
   'panel-overview': ['supervisor', 'admin'],
+  'panel-blocks': ['supervisor', 'admin'],
   'panel-accounts': ['admin'],
   'panel-retention': ['supervisor', 'admin'],
   'panel-erasure': ['supervisor', 'admin'],
@@ -76,6 +80,7 @@ export class StaffConsole {
   private readonly chats_: ChatList;
   private readonly team_ = new TeamPanel();
   private readonly overview_ = new OverviewPanel();
+  private readonly blocks_: BlocksPanel;
   private readonly accounts_: AccountsPanel;
   private readonly retention_: RetentionPanel;
   private readonly loaded_: Record<string, LoadedSection>;
@@ -87,13 +92,21 @@ export class StaffConsole {
   /** The session was just checked (sign-in or page load); skip one /me call. */
   private sessionFresh_ = false;
   private hadState_ = false;
+  /** The queue page this console shows (0: the oldest 50). */
+  private queueOffset_ = 0;
   private stopTicker_: (() => void) | null = null;
 
   constructor(private readonly events_: ConsoleEvents) {
     this.queue_ = new QueuePanel((id) => {
       this.chats_.expect(id);
       if (!this.send_({ type: 'accept', conversation_id: id })) this.queue_.acceptSettled();
-    });
+    }, (offset) => void this.send_({ type: 'queue_page', offset }));
+    this.blocks_ = new BlocksPanel(
+      () => void this.send_({ type: 'blocks' }),
+      (blockId) => {
+        if (!this.send_({ type: 'unblock', block_id: blockId })) this.blocks_.liftFailed();
+      },
+    );
     this.chats_ = new ChatList(
       {
         send: (id, clientId, text) =>
@@ -102,6 +115,10 @@ export class StaffConsole {
         transfer: (id, to) => void this.send_({ type: 'transfer', conversation_id: id, to }),
         end: (id, disposition) => {
           if (!this.send_({ type: 'end', conversation_id: id, disposition }))
+            this.chats_.actionFailed();
+        },
+        block: (id, reason, disposition) => {
+          if (!this.send_({ type: 'block', conversation_id: id, reason, disposition }))
             this.chats_.actionFailed();
         },
       },
@@ -149,6 +166,7 @@ export class StaffConsole {
     this.section_.hidden = true;
     this.chats_.clear();
     this.queue_.clear();
+    this.blocks_.clear();
     this.attention_.reset();
     for (const id of Object.keys(this.loaded_)) this.loaded_[id].clear();
     for (const button of this.views_) {
@@ -188,6 +206,7 @@ export class StaffConsole {
     }
     if (panelId === 'panel-accounts' && this.me_) void this.accounts_.load(this.me_.id);
     if (this.loaded_[panelId]) void this.loaded_[panelId].load();
+    if (panelId === 'panel-blocks') this.send_({ type: 'blocks' });
   }
 
   /** Before each (re)connection: the session must still exist, and the CSRF token be current. */
@@ -233,7 +252,7 @@ export class StaffConsole {
         this.onState_(frame);
         break;
       case 'queue':
-        this.onQueue_(frame.entries, frame.total);
+        this.onQueue_(frame.entries, frame.total, frame.offset);
         break;
       case 'chat':
         this.chats_.upsert(frame.chat);
@@ -264,7 +283,20 @@ export class StaffConsole {
         this.onStaff_(frame.staff);
         break;
       case 'overview':
-        this.overview_.update(frame.chats);
+        this.overview_.update(frame.chats, frame.waiting);
+        break;
+      case 'blocked':
+        setLive(
+          this.alertLine_,
+          `${chatLabel(frame.conversation_id)} was ended and its visitor blocked until ` +
+            `${clockTime(frame.expires_at)}.`,
+        );
+        break;
+      case 'blocks':
+        this.blocks_.update(frame.blocks);
+        break;
+      case 'unblocked':
+        this.blocks_.lifted(frame.block_id);
         break;
       case 'error':
         this.onError_(frame);
@@ -278,7 +310,7 @@ export class StaffConsole {
     this.hadState_ = true;
     this.me_ = state.me;
     this.available_ = state.available;
-    this.chats_.setMe(state.me, state.max_chats);
+    this.chats_.setMe(state.me, state.max_chats, state.block_hours || 24);
     this.showMe_();
     this.showAvailability_();
     this.setConnection_('');
@@ -291,11 +323,18 @@ export class StaffConsole {
 
     this.showSections_(state.me.role);
     const mayOverview = SECTION_ROLES['panel-overview'].indexOf(state.me.role) >= 0;
-    if (mayOverview) this.overview_.update(unwrap<OverviewChat>(state.overview, 'chats'));
+    if (mayOverview) {
+      this.overview_.update(unwrap<OverviewChat>(state.overview, 'chats'), state.queue_total);
+      this.blocks_.update(unwrap<VisitorBlock>(state.blocks, 'blocks'));
+    }
 
     this.onStaff_(unwrap<StaffMember>(state.staff, 'staff'));
     this.chats_.sync(state.chats || []);
-    this.onQueue_(unwrap<QueueEntry>(state.queue, 'entries'), state.queue_total);
+    // A reconnect starts at the first page; go back to the one this console was looking at.
+    const page = this.queueOffset_;
+    const entries = unwrap<QueueEntry>(state.queue, 'entries');
+    this.onQueue_(entries, state.queue_total, state.queue_offset);
+    if (page > 0) this.send_({ type: 'queue_page', offset: page });
     this.updateSeats_();
   }
 
@@ -310,9 +349,10 @@ export class StaffConsole {
     if (roles && roles.indexOf(role) < 0) this.showView_('panel-chats');
   }
 
-  private onQueue_(entries: QueueEntry[], total?: number): void {
+  private onQueue_(entries: QueueEntry[], total?: number, offset = 0): void {
     const waiting = total === undefined ? entries.length : total;
-    const fresh = this.queue_.update(entries, waiting);
+    const fresh = this.queue_.update(entries, waiting, offset);
+    this.queueOffset_ = offset;
     this.attention_.setWaiting(waiting);
     if (fresh > 0) {
       this.attention_.alert(this.available_);
@@ -339,6 +379,7 @@ export class StaffConsole {
     // Whatever failed, buttons waiting for an answer may be pressed again.
     this.queue_.acceptSettled();
     this.chats_.actionFailed();
+    this.blocks_.liftFailed();
     if (error.code === 'rate_limited' && !error.ref) return; // a dropped typing frame
     setLive(this.alertLine_, errorText(error.code, error.message));
   }

@@ -1,6 +1,6 @@
 // Words the console shows for the protocol's codes.
 
-import type { Disposition, Intake, Role } from '../lib/protocol';
+import type { BlockReason, Disposition, Intake, Role } from '../lib/protocol';
 
 export const DISPOSITIONS: [Disposition, string][] = [
   ['information', 'Information'],
@@ -11,6 +11,28 @@ export const DISPOSITIONS: [Disposition, string][] = [
   ['other', 'Other'],
 ];
 
+export const BLOCK_REASONS: [BlockReason, string][] = [
+  ['abusive', 'Abusive'],
+  ['threatening', 'Threatening'],
+  ['prank', 'Prank'],
+  ['other', 'Other'],
+];
+
+/** The words for a code in one of these tables; an unknown code is shown as it is. */
+function labelOf(table: [string, string][], code: string): string {
+  const found = table.find(([value]) => value === code);
+  return found ? found[1] : code;
+}
+
+export function blockReasonLabel(reason: string): string {
+  return labelOf(BLOCK_REASONS, reason);
+}
+
+/** "1 hour", "24 hours". */
+export function hoursText(n: number): string {
+  return `${n} ${n === 1 ? 'hour' : 'hours'}`;
+}
+
 export const ROLES: [Role, string][] = [
   ['coordinator', 'Advocacy coordinator'],
   ['supervisor', 'Supervisor'],
@@ -18,8 +40,7 @@ export const ROLES: [Role, string][] = [
 ];
 
 export function roleLabel(role: string): string {
-  const found = ROLES.find(([value]) => value === role);
-  return found ? found[1] : role;
+  return labelOf(ROLES, role);
 }
 
 export const INTAKE_FIELDS: [keyof Intake, string][] = [
@@ -59,6 +80,11 @@ export function statusLabel(status: string): string {
 /** Conversation ids are long and opaque; people need a short handle to tell chats apart. */
 export function chatLabel(conversationId: string): string {
   return `Chat #${conversationId.slice(0, 4).toUpperCase()}`;
+}
+
+/** "Block #3F9A": a short handle for an opaque block id. */
+export function blockLabel(blockId: string): string {
+  return `Block #${blockId.slice(0, 4).toUpperCase()}`;
 }
 
 /** Plain words for error codes from the chat connection. */

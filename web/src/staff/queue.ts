@@ -1,9 +1,14 @@
-// The live queue: who is waiting, for how long, and an Accept button for each.
+// The live queue: who is waiting, for how long, and an Accept button for each. A long queue
+// comes a page at a time; Previous and Next ask the server for another page, which it then
+// keeps up to date.
 
 import { byId, h } from '../lib/dom';
 import type { QueueEntry } from '../lib/protocol';
 import { chatLabel, langLabel } from './labels';
 import { sinceTime } from './ticker';
+
+/** Entries per page; the server's page size (PROTOCOL.md). */
+export const QUEUE_PAGE_SIZE = 50;
 
 interface Row {
   li: HTMLLIElement;
@@ -16,6 +21,10 @@ interface Row {
 export class QueuePanel {
   private readonly list_ = byId<HTMLUListElement>('queue-list');
   private readonly summary_ = byId('queue-summary');
+  private readonly pager_ = byId('queue-pager');
+  private readonly range_ = byId('queue-range');
+  private readonly prev_ = byId<HTMLButtonElement>('queue-prev');
+  private readonly next_ = byId<HTMLButtonElement>('queue-next');
   private readonly full_ = h(
     'li',
     { class: 'hint queue-full' },
@@ -25,21 +34,33 @@ export class QueuePanel {
   private readonly rows_ = new Map<string, Row>();
   private entries_: QueueEntry[] = [];
   private total_ = 0;
+  private offset_ = 0;
+  /** The total of the last update, to tell arrivals from page turns. */
+  private seenTotal_ = 0;
   private canAccept_ = true;
   private accepting_: string | null = null;
   /** Language of each waiting visitor; the chat object does not carry it. */
   readonly langs = new Map<string, string>();
 
-  constructor(private readonly onAccept_: (conversationId: string) => void) {}
+  constructor(
+    private readonly onAccept_: (conversationId: string) => void,
+    private readonly onPage_: (offset: number) => void,
+  ) {
+    // aria-disabled rather than disabled: a button that stops working keeps the focus.
+    this.prev_.addEventListener('click', () => this.turn_(-QUEUE_PAGE_SIZE));
+    this.next_.addEventListener('click', () => this.turn_(QUEUE_PAGE_SIZE));
+  }
 
   /**
-   * Shows the queue (the server lists only the oldest entries of a long one; `total` counts
-   * everyone); returns how many entries were not in the last update.
+   * Shows one page of the queue: `entries` from position `offset`, `total` counting
+   * everyone; returns how many people arrived since the last update.
    */
-  update(entries: QueueEntry[], total: number = entries.length): number {
-    const fresh = entries.filter((entry) => !this.rows_.has(entry.conversation_id)).length;
+  update(entries: QueueEntry[], total: number = entries.length, offset = 0): number {
+    this.total_ = Math.max(total, offset + entries.length);
+    const fresh = Math.max(0, this.total_ - this.seenTotal_);
+    this.seenTotal_ = this.total_;
     this.entries_ = entries;
-    this.total_ = Math.max(total, entries.length);
+    this.offset_ = offset;
     const ids = new Set(entries.map((entry) => entry.conversation_id));
     this.rows_.forEach((row, id) => {
       if (!ids.has(id)) {
@@ -73,6 +94,12 @@ export class QueuePanel {
     this.update([]);
   }
 
+  private turn_(by: number): void {
+    const offset = this.offset_ + by;
+    if (offset < 0 || offset >= this.total_) return;
+    this.onPage_(offset);
+  }
+
   private render_(): void {
     const n = this.total_;
     const shown = this.entries_.length;
@@ -81,14 +108,13 @@ export class QueuePanel {
         ? 'Nobody is waiting.'
         : n === 1
           ? '1 person is waiting.'
-          : shown < n
-            ? `${n} people are waiting; the ${shown} who have waited longest are shown.`
-            : `${n} people are waiting.`;
+          : `${n} people are waiting.`;
     if (this.summary_.textContent !== summary) this.summary_.textContent = summary;
+    this.renderPager_(shown);
 
     this.entries_.forEach((entry, i) => {
       const row = this.rows_.get(entry.conversation_id) || this.createRow_(entry);
-      row.position.textContent = `${i + 1}.`;
+      row.position.textContent = `${this.offset_ + i + 1}.`;
       row.gone.hidden = entry.visitor_connected !== false;
       row.button.disabled = !this.canAccept_ || this.accepting_ !== null;
       row.button.textContent = this.accepting_ === entry.conversation_id ? 'Accepting…' : 'Accept';
@@ -97,6 +123,19 @@ export class QueuePanel {
     });
     if (!this.canAccept_ && n > 0) this.list_.appendChild(this.full_);
     else this.full_.remove();
+  }
+
+  private renderPager_(shown: number): void {
+    const paged = this.total_ > QUEUE_PAGE_SIZE || this.offset_ > 0;
+    this.pager_.hidden = !paged;
+    if (!paged) return;
+    const first = shown === 0 ? this.offset_ : this.offset_ + 1;
+    const range = `Showing ${first}–${this.offset_ + shown} of ${this.total_}`;
+    if (this.range_.textContent !== range) this.range_.textContent = range;
+    const atStart = this.offset_ === 0;
+    const atEnd = this.offset_ + QUEUE_PAGE_SIZE >= this.total_;
+    this.prev_.setAttribute('aria-disabled', String(atStart));
+    this.next_.setAttribute('aria-disabled', String(atEnd));
   }
 
   private createRow_(entry: QueueEntry): Row {

@@ -261,7 +261,9 @@ export class VisitorChat {
       }
       this.pending_.delete(ref);
       this.transcript_.fail(ref);
-      this.view_.setAlert(t('errorNotSent'));
+      this.view_.setAlert(
+        error.code === 'unavailable' ? t('errorServiceUnavailable') : t('errorNotSent'),
+      );
       return;
     }
     // Dropped typing frames do not matter.

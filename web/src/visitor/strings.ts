@@ -66,6 +66,8 @@ const en = {
   errorRateLimited: 'You are sending messages very quickly. Please wait a moment.',
   errorUnavailable:
     'We cannot start a chat right now. Please try again in a few minutes, or see the contact page for other ways to reach us.',
+  errorServiceUnavailable:
+    'The chat service is not available right now. If you are in danger, call 911.',
   errorTooLong: 'That message is too long. Please split it into shorter messages.',
   errorNotSent: 'Your message could not be sent. You can copy it and try again.',
   errorInternal: 'Something went wrong on our side. Please try again.',
