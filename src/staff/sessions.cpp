@@ -63,13 +63,15 @@ void end_session(store::database& db, std::string_view token) {
 std::vector<std::string> end_sessions_of(store::database& db, std::int64_t staff_id,
                                          std::string_view keep) {
     std::vector<std::string> ended;
+    // A real (empty) string: a null string_view would bind SQL NULL and match nothing.
+    const std::string kept(keep);
     auto s =
         db.prepare("SELECT token_hash FROM staff_sessions WHERE staff_id = ? AND token_hash != ?");
-    s.bind(1, staff_id).bind(2, keep);
+    s.bind(1, staff_id).bind(2, kept);
     while (s.step()) ended.push_back(s.text(0));
     db.prepare("DELETE FROM staff_sessions WHERE staff_id = ? AND token_hash != ?")
         .bind(1, staff_id)
-        .bind(2, keep)
+        .bind(2, kept)
         .run();
     return ended;
 }
