@@ -30,6 +30,12 @@ seconds until(core::time_point later, core::time_point now) {
     return std::max(seconds{1}, std::chrono::ceil<seconds>(later - now));
 }
 
+std::string lower_case(std::string_view account) {
+    std::string out(account);
+    for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+}
+
 }  // namespace
 
 std::string normalized_address(std::string_view address) {
@@ -65,42 +71,31 @@ login_throttle::key login_throttle::hash(char domain, std::string_view text) con
     return out;
 }
 
-login_throttle::pair_key login_throttle::pair_of(const key& account, const key& address) const {
-    pair_key out{};
-    std::copy(account.begin(), account.end(), out.begin());
-    std::copy(address.begin(), address.end(), out.begin() + account.size());
+login_throttle::keys login_throttle::keys_of(std::string_view account,
+                                             std::string_view address) const {
+    keys out{hash('e', lower_case(account)), hash('a', normalized_address(address)), {}};
+    std::copy(out.account.begin(), out.account.end(), out.pair.begin());
+    std::copy(out.address.begin(), out.address.end(), out.pair.begin() + out.account.size());
     return out;
 }
-
-namespace {
-
-std::string lower_case(std::string_view account) {
-    std::string out(account);
-    for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-}
-
-}  // namespace
 
 throttle_verdict login_throttle::check(std::string_view account, std::string_view address,
                                        core::time_point now) {
-    auto account_key = hash('e', lower_case(account));
-    auto address_key = hash('a', normalized_address(address));
+    auto k = keys_of(account, address);
     std::lock_guard lock(mutex_);
     drop_stale(now);
-    if (auto* a = addresses_.find(address_key); a && a->locked_until > now) {
+    if (auto* a = addresses_.find(k.address); a && a->locked_until > now) {
         return {throttle_verdict::kind::locked, until(a->locked_until, now)};
     }
-    auto pk = pair_of(account_key, address_key);
-    auto* p = pairs_.find(pk);
+    auto* p = pairs_.find(k.pair);
     if (p && p->locked_until > now) {
         return {throttle_verdict::kind::locked, until(p->locked_until, now)};
     }
-    auto* acc = accounts_.find(account_key);
+    auto* acc = accounts_.find(k.account);
     bool slowed =
         acc && acc->failures >= account_slow_after && now - acc->last_seen <= account_window;
     if (!slowed) return {};
-    auto& turn = pairs_.touch(pk);
+    auto& turn = pairs_.touch(k.pair);
     turn.last_seen = now;
     if (turn.ready_at != core::time_point{} && turn.ready_at <= now &&
         now <= turn.ready_at + turn_lifetime) {
@@ -116,8 +111,7 @@ throttle_verdict login_throttle::check(std::string_view account, std::string_vie
 
 bool login_throttle::record_failure(std::string_view account, std::string_view address,
                                     core::time_point now) {
-    auto account_key = hash('e', lower_case(account));
-    auto address_key = hash('a', normalized_address(address));
+    auto k = keys_of(account, address);
     std::lock_guard lock(mutex_);
     drop_stale(now);
     auto count = [&](strikes& s, int free_failures) {
@@ -125,9 +119,9 @@ bool login_throttle::record_failure(std::string_view account, std::string_view a
         s.last_seen = now;
         if (s.failures >= free_failures) s.locked_until = lock_end(s.failures, free_failures, now);
     };
-    count(pairs_.touch(pair_of(account_key, address_key)), pair_free_failures);
-    count(addresses_.touch(address_key), address_free_failures);
-    auto& acc = accounts_.touch(account_key);
+    count(pairs_.touch(k.pair), pair_free_failures);
+    count(addresses_.touch(k.address), address_free_failures);
+    auto& acc = accounts_.touch(k.account);
     if (now - acc.last_seen > account_window) acc.failures = 0;
     acc.failures += 1;
     acc.last_seen = now;
@@ -135,9 +129,9 @@ bool login_throttle::record_failure(std::string_view account, std::string_view a
 }
 
 void login_throttle::record_success(std::string_view account, std::string_view address) {
-    auto pk = pair_of(hash('e', lower_case(account)), hash('a', normalized_address(address)));
+    auto k = keys_of(account, address);
     std::lock_guard lock(mutex_);
-    pairs_.erase(pk);
+    pairs_.erase(k.pair);
 }
 
 std::size_t login_throttle::size() {

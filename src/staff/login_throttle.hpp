@@ -69,8 +69,13 @@ class login_throttle {
         core::time_point ready_at{};
     };
 
+    struct keys {
+        key account;
+        key address;
+        pair_key pair;
+    };
     key hash(char domain, std::string_view text) const;
-    pair_key pair_of(const key& account, const key& address) const;
+    keys keys_of(std::string_view account, std::string_view address) const;
     void drop_stale(core::time_point now);
 
     std::array<unsigned char, 32> hash_key_{};

@@ -4,18 +4,11 @@
 // again with password and a fresh code. Screenshots go to tests/browser/out/.
 
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
 import { STAFF_PASSWORD, addStaff, startServer } from '../integration/harness.mjs';
 import { freshTotpCode } from '../integration/totp.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const outDir = path.join(here, 'out');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const UI_TIMEOUT_MS = 15_000;
+import { UI_TIMEOUT_MS, launchBrowser, outDir, watch } from './browser.mjs';
 
 describe('two-step sign-in in the browser', () => {
   let server;
@@ -24,13 +17,7 @@ describe('two-step sign-in in the browser', () => {
   before(async () => {
     server = await startServer();
     await addStaff(server.dataDir, { email: 'tess@test.invalid', name: 'Tess', role: 'coordinator' });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    await mkdir(outDir, { recursive: true });
+    browser = await launchBrowser();
   });
 
   after(async () => {
@@ -42,14 +29,7 @@ describe('two-step sign-in in the browser', () => {
     const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1000 } });
     context.setDefaultTimeout(UI_TIMEOUT_MS);
     const page = await context.newPage();
-    const problems = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
-    });
-    page.on('request', (req) => {
-      if (new URL(req.url()).host !== `127.0.0.1:${server.port}`) problems.push(`foreign request: ${req.url()}`);
-    });
+    const problems = watch(page, server, 'staff');
 
     try {
       await page.goto(`${server.baseUrl}/staff`);
@@ -62,7 +42,7 @@ describe('two-step sign-in in the browser', () => {
       // Set up the app from the console.
       await page.getByRole('button', { name: 'Your account' }).click();
       const account = page.getByRole('region', { name: 'Your account' });
-      await account.getByText('Two-step sign-in is off').waitFor();
+      await account.getByText('Two-step sign-in is off: your password').waitFor();
       await account.getByRole('button', { name: 'Set up an authenticator app' }).click();
       const qr = account.getByRole('img', { name: 'QR code for your authenticator app' });
       await qr.waitFor();
@@ -77,7 +57,7 @@ describe('two-step sign-in in the browser', () => {
       assert.equal(await codes.count(), 10, 'ten recovery codes are shown');
       await page.screenshot({ path: path.join(outDir, 'totp-recovery-codes.png') });
       await account.getByRole('button', { name: 'I have kept them' }).click();
-      await account.getByText('Two-step sign-in is on').waitFor();
+      await account.getByText('Two-step sign-in is on: you enter a code').waitFor();
       assert.equal(await codes.count(), 0, 'the codes are gone from the page');
       await account.getByRole('button', { name: 'Back to the console' }).click();
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();

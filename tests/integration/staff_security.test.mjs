@@ -127,6 +127,41 @@ describe('staff account security', () => {
     await post(server, admin, '/api/staff/security', { totp_required_roles: [] });
   });
 
+  it('each new route answers by role, and every POST needs the CSRF token', async () => {
+    const admin = await login(server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const coordinator = await login(server, 'multi@test.invalid', STAFF_PASSWORD);
+    const supervisor = await login(server, 'required@test.invalid', STAFF_PASSWORD);
+    const users = await get(server, admin, '/api/staff/users');
+    const id = users.json.users.find((u) => u.email === 'multi@test.invalid').id;
+    // Every member may manage their own account.
+    for (const session of [coordinator, supervisor, admin]) {
+      assert.equal((await get(server, session, '/api/staff/totp')).status, 200);
+    }
+    const adminOnly = [
+      ['GET', '/api/staff/security', undefined],
+      ['POST', '/api/staff/security', { totp_required_roles: [] }],
+      ['POST', `/api/staff/users/${id}/totp-reset`, {}],
+    ];
+    for (const [method, path, json] of adminOnly) {
+      const anon = await request(server, method, path, { headers: { origin: server.origin }, json });
+      assert.equal(anon.status, 401, `${method} ${path} anonymous`);
+      for (const [who, session] of [['coordinator', coordinator], ['supervisor', supervisor]]) {
+        const r = await request(server, method, path, { headers: staffHeaders(server, session), json });
+        assert.equal(r.status, 403, `${method} ${path} as ${who}: ${r.text}`);
+      }
+      const ok = await request(server, method, path, { headers: staffHeaders(server, admin), json });
+      assert.equal(ok.status, 200, `${method} ${path} as admin: ${ok.text}`);
+    }
+    const posts = ['/api/staff/password', '/api/staff/totp/enrol', '/api/staff/totp/confirm',
+      '/api/staff/logout-everywhere', '/api/staff/security', `/api/staff/users/${id}/totp-reset`];
+    for (const path of posts) {
+      const r = await request(server, 'POST', path, { headers: staffHeaders(server, admin, { csrf: false }), json: {} });
+      assert.equal(r.status, 403, `${path} without CSRF`);
+      assert.equal(r.json.error.code, 'csrf');
+    }
+    assert.equal((await get(server, admin, '/api/staff/me')).status, 200, 'still signed in');
+  });
+
   it('logout closes only its own session\'s consoles; sign out everywhere closes all', async () => {
     const a = await login(server, 'multi@test.invalid', STAFF_PASSWORD);
     const b = await login(server, 'multi@test.invalid', STAFF_PASSWORD);

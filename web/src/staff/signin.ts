@@ -8,6 +8,12 @@ import { ApiError, login, loginCode, logout, type SessionInfo } from './api';
 /** The longest wait the server asks of an attempt on an account under attack. */
 const LONGEST_AUTOMATIC_WAIT_S = 10;
 
+/** What to tell a person after a failed step: `known` for the expected refusal `code`. */
+function failureText(error: unknown, code: string, known: string): string {
+  if (error instanceof ApiError && error.code === code) return known;
+  return error instanceof Error ? error.message : 'Sign-in failed.';
+}
+
 export class SignIn {
   private readonly section_ = byId('signin');
   private readonly form_ = byId<HTMLFormElement>('signin-form');
@@ -82,11 +88,11 @@ export class SignIn {
       this.password_.value = '';
       setLive(
         this.message_,
-        error instanceof ApiError && error.code === 'bad_credentials'
-          ? 'That email address and password do not match an active account.'
-          : error instanceof Error
-            ? error.message
-            : 'Sign-in failed.',
+        failureText(
+          error,
+          'bad_credentials',
+          'That email address and password do not match an active account.',
+        ),
       );
       this.password_.focus();
     } finally {
@@ -138,11 +144,11 @@ export class SignIn {
       }
       setLive(
         this.message_,
-        error instanceof ApiError && error.code === 'bad_code'
-          ? 'That code is not right, or was used already. Enter the code your app shows now.'
-          : error instanceof Error
-            ? error.message
-            : 'Sign-in failed.',
+        failureText(
+          error,
+          'bad_code',
+          'That code is not right, or was used already. Enter the code your app shows now.',
+        ),
       );
       this.code_.focus();
     } finally {
