@@ -4,10 +4,34 @@
 // Screenshots of both sides go to tests/browser/out/ for people to look at.
 
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { chromium } from 'playwright-core';
 import { STAFF_PASSWORD, addStaff, startServer } from '../integration/harness.mjs';
-import { UI_TIMEOUT_MS, launchBrowser, outDir, watch } from './browser.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outDir = path.join(here, 'out');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const UI_TIMEOUT_MS = 15_000;
+
+/** Records what a page did that it must not: script errors, CSP reports, foreign requests. */
+function watch(page, server, name) {
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`${name}: page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+      problems.push(`${name}: ${msg.text()}`);
+    }
+  });
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+    if (url.host !== `127.0.0.1:${server.port}`) problems.push(`${name}: request to another origin: ${req.url()}`);
+  });
+  return problems;
+}
 
 describe('chat in the browser', () => {
   let server;
@@ -16,7 +40,13 @@ describe('chat in the browser', () => {
   before(async () => {
     server = await startServer();
     await addStaff(server.dataDir, { email: 'ana@test.invalid', name: 'Ana', role: 'coordinator' });
-    browser = await launchBrowser();
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    await mkdir(outDir, { recursive: true });
   });
 
   after(async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { STAFF_PASSWORD, addStaff, startServer } from '../integration/harness.mjs';
 import { freshTotpCode } from '../integration/totp.mjs';
-import { UI_TIMEOUT_MS, launchBrowser, outDir, watch } from './browser.mjs';
+import { launchBrowser, openPage, outDir, signIn } from './browser_harness.mjs';
 
 describe('two-step sign-in in the browser', () => {
   let server;
@@ -26,18 +26,18 @@ describe('two-step sign-in in the browser', () => {
   });
 
   it('enrols in the console, signs out, and signs in with a generated code', async () => {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1000 } });
-    context.setDefaultTimeout(UI_TIMEOUT_MS);
-    const page = await context.newPage();
-    const problems = watch(page, server, 'staff');
+    const { context, page, errors: problems } = await openPage(browser, { width: 1280, height: 1000 });
+    // The QR code is drawn in the page: no request elsewhere, nothing the CSP refuses.
+    page.on('request', (req) => {
+      if (new URL(req.url()).host !== `127.0.0.1:${server.port}`) problems.push(`foreign request: ${req.url()}`);
+    });
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) problems.push(msg.text());
+    });
 
     try {
-      await page.goto(`${server.baseUrl}/staff`);
-      const signIn = page.getByRole('region', { name: 'Staff sign-in' });
-      await signIn.getByLabel('Email').fill('tess@test.invalid');
-      await signIn.getByLabel('Password').fill(STAFF_PASSWORD);
-      await signIn.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Staff console' }).waitFor();
+      await signIn(page, server, 'tess@test.invalid');
+      const form = page.getByRole('region', { name: 'Staff sign-in' });
 
       // Set up the app from the console.
       await page.getByRole('button', { name: 'Your account' }).click();
@@ -61,19 +61,19 @@ describe('two-step sign-in in the browser', () => {
       assert.equal(await codes.count(), 0, 'the codes are gone from the page');
       await account.getByRole('button', { name: 'Back to the console' }).click();
       await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-      await signIn.getByText('You have signed out.').waitFor();
+      await form.getByText('You have signed out.').waitFor();
 
       // Password, then a fresh code from the same key.
-      await signIn.getByLabel('Email').fill('tess@test.invalid');
-      await signIn.getByLabel('Password').fill(STAFF_PASSWORD);
-      await signIn.getByRole('button', { name: 'Sign in' }).click();
-      const codeField = signIn.getByLabel('Code');
+      await form.getByLabel('Email').fill('tess@test.invalid');
+      await form.getByLabel('Password').fill(STAFF_PASSWORD);
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      const codeField = form.getByLabel('Code');
       await codeField.waitFor();
       const code = freshTotpCode(key, usedSteps);
       assert.ok(code, 'a step the enrolment did not use');
       await codeField.fill(code);
       await page.screenshot({ path: path.join(outDir, 'totp-code-step.png') });
-      await signIn.getByRole('button', { name: 'Continue' }).click();
+      await form.getByRole('button', { name: 'Continue' }).click();
       await page.getByRole('heading', { name: 'Staff console' }).waitFor();
       await page.getByRole('radio', { name: 'Available' }).check();
       await page.screenshot({ path: path.join(outDir, 'totp-signed-in.png') });
