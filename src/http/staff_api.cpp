@@ -189,6 +189,10 @@ std::string staff_api::csrf_for(const std::string& session_token) const {
 core::result<staff_identity> staff_api::identify_session(const request& req, bool touch) {
     std::string token = cookie_value(req, session_cookie);
     if (token.empty()) return core::fail(errc::unauthenticated, "sign in first");
+    return identity_of(token, touch);
+}
+
+core::result<staff_identity> staff_api::identity_of(const std::string& token, bool touch) {
     auto now = clock_.now();
     auto found =
         store_.call([&](store::database& db) -> std::optional<std::pair<staff::session, bool>> {
@@ -339,9 +343,7 @@ response staff_api::login(const request& req) {
     auto who = creds->first;
     auto token =
         store_.call([&](store::database& db) { return staff::create_session(db, who.id, now); });
-    request with_cookie;
-    with_cookie.headers["cookie"] = std::string(session_cookie) + "=" + token;
-    auto me_id = identify_session(with_cookie, false);
+    auto me_id = identity_of(token, false);
     if (!me_id) return error_response(me_id.error());
     bool finished = me_id->step != sign_in_step::totp_code;
     auto r = signed_in(*me_id, finished);

@@ -49,6 +49,7 @@ class staff_api {
   private:
     /// Any live session, whatever step it owes.
     core::result<staff_identity> identify_session(const request& req, bool touch);
+    core::result<staff_identity> identity_of(const std::string& token, bool touch);
     std::optional<response> route(const request& req, const staff_identity& me);
     response login(const request& req);
     response login_code(const request& req, const staff_identity& me);
