@@ -281,7 +281,8 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
     auto& presence = online_[m.id];
     presence.who = m;
     presence.links.insert(l.get());
-    staff_links_[l.get()] = staff_link{l, m.id, {}, std::move(session_id)};
+    staff_links_[l.get()] = staff_link{
+        .l = l, .staff_id = m.id, .replay_through = {}, .session_id = std::move(session_id)};
 
     std::set<const link*> me{l.get()};
     // The state frame goes first, then each owned chat with its history.
