@@ -59,13 +59,17 @@ void ensure_first_admin(store::worker& store, const core::config& config,
                                  now);
     });
     if (!added) throw std::runtime_error("admin account: " + added.error().message);
+    if (generated) {
+        // A password printed on a terminal may be seen or kept: the first sign-in replaces it.
+        store.call([&](store::database& db) { staff::require_password_change(db, added->id); });
+    }
     spdlog::info("event=first_admin_created staff_id={}", added->id);
     if (generated) {
         // Shown once on the operator's terminal, never logged or stored in the clear.
         std::cout << "\nCreated the first administrator.\n  email:    " << config.admin_email
                   << "\n  password: " << password
-                  << "\nSign in at /staff and add your staff accounts. This password is not "
-                     "shown again.\n\n"
+                  << "\nSign in at /staff, choose your own password (the console asks for it) and "
+                     "add your staff accounts. This password is not shown again.\n\n"
                   << std::flush;
     }
 }

@@ -302,13 +302,15 @@ void hub::visitor_gone(const link* l) {
 
 // ---------------------------------------------------------------- staff side
 
-void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m) {
+void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
+                     std::string session_id) {
     std::lock_guard lock(mutex_);
     staff_names_[m.id] = m.name;
     auto& presence = online_[m.id];
     presence.who = m;
     presence.links.insert(l.get());
-    staff_links_[l.get()] = staff_link{l, m.id, {}};
+    staff_links_[l.get()] = staff_link{
+        .l = l, .staff_id = m.id, .replay_through = {}, .session_id = std::move(session_id)};
 
     std::set<const link*> me{l.get()};
     // The state frame goes first, then each owned chat with its history.
@@ -596,6 +598,14 @@ void hub::disconnect_staff(std::int64_t staff_id) {
         if (auto it = staff_links_.find(l); it != staff_links_.end()) {
             if (auto x = it->second.l.lock()) x->close(4401, "signed out");
         }
+    }
+}
+
+void hub::disconnect_session(const std::string& session_id) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [l, s] : staff_links_) {
+        if (s.session_id != session_id) continue;
+        if (auto x = s.l.lock()) x->close(4401, "signed out");
     }
 }
 

@@ -59,7 +59,9 @@ public:
     void visitor_gone(const link* l);
 
     // Staff side.
-    void staff_join(const std::shared_ptr<link>& l, const staff::member& m);
+    /// `session_id` names the staff session the console was opened with (staff/sessions.hpp).
+    void staff_join(const std::shared_ptr<link>& l, const staff::member& m,
+                    std::string session_id = {});
     core::result<> staff_availability(const link* l, bool available);
     core::result<> staff_accept(const link* l, const std::string& conversation_id);
     core::result<> staff_send(const link* l, const std::string& conversation_id,
@@ -82,8 +84,10 @@ public:
     core::result<> staff_blocks(const link* l);
     core::result<> staff_unblock(const link* l, const std::string& block_id);
     void staff_gone(const link* l);
-    /// Closes every console of a member (sign-out, account disabled).
+    /// Closes every console of a member (sign-out everywhere, account disabled).
     void disconnect_staff(std::int64_t staff_id);
+    /// Closes the consoles opened with one staff session (its sign-out).
+    void disconnect_session(const std::string& session_id);
     /// The purge erased these conversations: drop any that are still shown.
     void forget_purged(const std::vector<std::string>& conversation_ids);
     /// Takes out of the queue every waiting chat whose visitor has been gone for `grace`
@@ -132,6 +136,7 @@ private:
         std::int64_t staff_id = 0;
         std::map<std::string, std::int64_t> replay_through;
         std::size_t queue_offset = 0;  // the queue page this console asked for
+        std::string session_id;
     };
     struct staff_presence {
         staff::member who;

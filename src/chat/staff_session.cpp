@@ -20,11 +20,13 @@ constexpr std::int64_t max_queue_offset = 1'000'000;
 }  // namespace
 
 staff_session::staff_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
-                             staff::member who, std::string expected_csrf)
+                             staff::member who, std::string expected_csrf,
+                             std::string session_id)
     : hub_(h),
       link_(std::move(l)),
       who_(std::move(who)),
       expected_csrf_(std::move(expected_csrf)),
+      session_id_(std::move(session_id)),
       gate_(clock, *link_) {}
 
 void staff_session::on_frame(std::string_view text) {
@@ -49,7 +51,7 @@ core::result<> staff_session::handle(const boost::json::object& frame, const std
             return core::fail(errc::forbidden, "field 'csrf_token' is missing or wrong");
         }
         joined_ = true;
-        hub_.staff_join(link_, who_);
+        hub_.staff_join(link_, who_, session_id_);
         return {};
     }
     if (!joined_) return core::fail(errc::conflict, "send hello first");

@@ -15,7 +15,7 @@ namespace sc::chat {
 class staff_session {
 public:
     staff_session(hub& h, const core::clock& clock, std::shared_ptr<link> l, staff::member who,
-                  std::string expected_csrf);
+                  std::string expected_csrf, std::string session_id = {});
     void on_frame(std::string_view text);
     void on_binary();
     void on_close();
@@ -27,6 +27,7 @@ private:
     std::shared_ptr<link> link_;
     staff::member who_;
     std::string expected_csrf_;
+    std::string session_id_;
     bool joined_ = false;
     frame_gate gate_;
 };

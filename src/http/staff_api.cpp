@@ -1,14 +1,19 @@
 #include "http/staff_api.hpp"
 
+#include <sodium.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "privacy/audit.hpp"
+#include "staff/password_policy.hpp"
+#include "staff/qr_code.hpp"
 #include "staff/sessions.hpp"
-
-#include <boost/json.hpp>
-#include <sodium.h>
-
-#include <charconv>
+#include "staff/totp.hpp"
+#include "staff/two_factor.hpp"
 
 namespace sc::http {
 
@@ -20,15 +25,23 @@ namespace {
 int status_of(errc code) {
     switch (code) {
         case errc::bad_json:
-        case errc::bad_request: return 400;
-        case errc::unauthenticated: return 401;
-        case errc::forbidden: return 403;
-        case errc::not_found: return 404;
-        case errc::conflict: return 409;
-        case errc::rate_limited: return 429;
-        case errc::unavailable: return 503;
+        case errc::bad_request:
+            return 400;
+        case errc::unauthenticated:
+            return 401;
+        case errc::forbidden:
+            return 403;
+        case errc::not_found:
+            return 404;
+        case errc::conflict:
+            return 409;
+        case errc::rate_limited:
+            return 429;
+        case errc::unavailable:
+            return 503;
         case errc::unknown_type:
-        case errc::internal: return 500;
+        case errc::internal:
+            return 500;
     }
     return 500;
 }
@@ -38,7 +51,68 @@ json::object user_json(const staff::member& m) {
             {"email", m.email},
             {"name", m.name},
             {"role", staff::role_name(m.staff_role)},
-            {"disabled", m.disabled}};
+            {"disabled", m.disabled},
+            {"totp_enrolled", m.totp_enrolled}};
+}
+
+const char* step_name(sign_in_step step) {
+    switch (step) {
+        case sign_in_step::done:
+            return "done";
+        case sign_in_step::totp_code:
+            return "totp_code";
+        case sign_in_step::change_password:
+            return "change_password";
+        case sign_in_step::enrol_totp:
+            return "enrol_totp";
+    }
+    return "done";
+}
+
+sign_in_step step_of(const staff::session& s, bool totp_required) {
+    if (s.who.totp_enrolled && !s.second_factor) return sign_in_step::totp_code;
+    if (s.who.must_change_password) return sign_in_step::change_password;
+    if (totp_required && !s.who.totp_enrolled) return sign_in_step::enrol_totp;
+    return sign_in_step::done;
+}
+
+/// The error a session that owes a step gets from every other route.
+response step_required(sign_in_step step) {
+    switch (step) {
+        case sign_in_step::totp_code:
+            return error_response(
+                {errc::forbidden, "enter the code from your authenticator app first"},
+                "totp_code_required");
+        case sign_in_step::change_password:
+            return error_response({errc::forbidden, "choose a new password first"},
+                                  "password_change_required");
+        case sign_in_step::enrol_totp:
+            return error_response(
+                {errc::forbidden,
+                 "your role signs in with a TOTP code: set up an authenticator app first"},
+                "totp_enrolment_required");
+        case sign_in_step::done:
+            break;
+    }
+    return error_response({errc::internal, "no step is owed"});
+}
+
+json::array roles_json(const std::vector<staff::role>& roles) {
+    json::array out;
+    for (auto r : roles) out.emplace_back(staff::role_name(r));
+    return out;
+}
+
+bool contains(const std::vector<staff::role>& roles, staff::role r) {
+    return std::find(roles.begin(), roles.end(), r) != roles.end();
+}
+
+response clear_cookie_response() {
+    response r;
+    r.status = 204;
+    r.set("Set-Cookie",
+          std::string(session_cookie) + "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
+    return r;
 }
 
 std::string cookie_value(const request& req, std::string_view name) {
@@ -74,7 +148,8 @@ core::result<std::string> body_string(const json::object& o, std::string_view fi
 }
 
 std::string session_cookie_header(const std::string& token) {
-    return std::string(session_cookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict";
+    return std::string(session_cookie) + "=" + token +
+           "; Path=/; Secure; HttpOnly; SameSite=Strict";
 }
 
 }  // namespace
@@ -97,6 +172,7 @@ response error_response(const core::error& e, std::string_view code_name) {
 staff_api::staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
                      chat::hub& hub, privacy_api& privacy)
     : store_(store),
+      keys_(keys),
       clock_(clock),
       hub_(hub),
       privacy_(privacy),
@@ -104,23 +180,42 @@ staff_api::staff_api(store::worker& store, const privacy::keyring& keys, const c
 
 std::string staff_api::csrf_for(const std::string& session_token) const {
     unsigned char out[32];
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(session_token.data()),
+    crypto_generichash(out, sizeof out,
+                       reinterpret_cast<const unsigned char*>(session_token.data()),
                        session_token.size(), csrf_key_.data(), privacy::secret_key::size);
     return core::to_hex({reinterpret_cast<const char*>(out), sizeof out});
 }
 
-core::result<staff_identity> staff_api::identify(const request& req, bool touch) {
+core::result<staff_identity> staff_api::identify_session(const request& req, bool touch) {
     std::string token = cookie_value(req, session_cookie);
     if (token.empty()) return core::fail(errc::unauthenticated, "sign in first");
+    return identity_of(token, touch);
+}
+
+core::result<staff_identity> staff_api::identity_of(const std::string& token, bool touch) {
     auto now = clock_.now();
-    auto who = store_.call(
-        [&](store::database& db) { return staff::resume_session(db, token, now, touch); });
-    if (!who) return core::fail(errc::unauthenticated, "your session has ended; sign in again");
-    return staff_identity{*who, token, csrf_for(token)};
+    auto found =
+        store_.call([&](store::database& db) -> std::optional<std::pair<staff::session, bool>> {
+            auto s = staff::resume_session(db, token, now, touch);
+            if (!s) return std::nullopt;
+            return std::make_pair(*s, contains(staff::roles_requiring_totp(db), s->who.staff_role));
+        });
+    if (!found) return core::fail(errc::unauthenticated, "your session has ended; sign in again");
+    auto& [s, required] = *found;
+    return staff_identity{s.who, token, csrf_for(token), s.id, step_of(s, required), required};
+}
+
+core::result<staff_identity> staff_api::identify(const request& req, bool touch) {
+    auto me = identify_session(req, touch);
+    if (me && me->step != sign_in_step::done) {
+        return core::fail(errc::unauthenticated, "finish signing in first");
+    }
+    return me;
 }
 
 bool staff_api::hashes_password(std::string_view path) {
-    return path == "/api/staff/login" || path == "/api/staff/users";
+    return path == "/api/staff/login" || path == "/api/staff/password" ||
+           path == "/api/staff/users";
 }
 
 std::optional<response> staff_api::handle(const request& req, const std::string& expected_origin) {
@@ -141,32 +236,88 @@ std::optional<response> staff_api::handle(const request& req, const std::string&
         r.set("Allow", "POST");
         return r;
     }
-    auto me_or = identify(req);
+    auto me_or = identify_session(req, true);
     if (!me_or) return error_response(me_or.error());
     auto& me_id = *me_or;
     if (post && !core::equal_secrets(req.header("x-csrf-token"), me_id.csrf_token)) {
         return error_response({errc::forbidden, "the X-CSRF-Token header is missing or wrong"},
                               "csrf");
     }
+    return route(req, me_id);
+}
+
+std::optional<response> staff_api::route(const request& req, const staff_identity& me_id) {
+    auto path = req.path();
+    bool post = req.method == "POST";
+    bool get = req.method == "GET";
+    // Whatever step a session owes, it may always leave or ask who it is.
     if (path == "/api/staff/logout" && post) return logout(me_id);
-    if (path == "/api/staff/me" && req.method == "GET") return me(me_id);
-    bool users = path == "/api/staff/users" || path.starts_with("/api/staff/users/");
-    if (users && me_id.who.staff_role != staff::role::admin) {
+    if (path == "/api/staff/logout-everywhere" && post) return logout_everywhere(me_id);
+    if (path == "/api/staff/me" && get) return me(me_id);
+    auto step = me_id.step;
+    if (path == "/api/staff/login/totp" && post) {
+        if (step != sign_in_step::totp_code) {
+            return error_response({errc::conflict, "this session does not wait for a code"});
+        }
+        return login_code(req, me_id);
+    }
+    if (step == sign_in_step::totp_code) return step_required(step);
+    if (path == "/api/staff/password" && post) return change_password(req, me_id);
+    if (step == sign_in_step::change_password) return step_required(step);
+    if (path == "/api/staff/totp" && get) return totp_status(me_id);
+    if (path == "/api/staff/totp/enrol" && post) return totp_enrol(me_id);
+    if (path == "/api/staff/totp/confirm" && post) return totp_confirm(req, me_id);
+    if (step == sign_in_step::enrol_totp) return step_required(step);
+
+    bool admin_only = path == "/api/staff/users" || path.starts_with("/api/staff/users/") ||
+                      path == "/api/staff/security";
+    if (admin_only && me_id.who.staff_role != staff::role::admin) {
         return error_response({errc::forbidden, "only administrators manage staff accounts"});
     }
-    if (path == "/api/staff/users" && req.method == "GET") return list_users();
+    if (path == "/api/staff/users" && get) return list_users();
     if (path == "/api/staff/users" && post) return add_user(req, me_id.who.id);
-    if (path.starts_with("/api/staff/users/") && path.ends_with("/disable") && post) {
-        auto id_text = path.substr(17, path.size() - 17 - 8);
-        std::int64_t id = 0;
-        auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-        if (ec != std::errc{} || end != id_text.data() + id_text.size()) {
-            return error_response({errc::not_found, "no such account"});
-        }
-        return disable_user(id, me_id.who.id);
+    if (path.starts_with("/api/staff/users/") && post) {
+        return user_action(path.substr(17), me_id.who.id);
     }
+    if (path == "/api/staff/security" && get) return security_settings();
+    if (path == "/api/staff/security" && post) return set_security_settings(req, me_id.who.id);
     if (auto r = privacy_.handle(req, me_id.who)) return std::move(*r);
     return error_response({errc::not_found, "no such API route"});
+}
+
+std::optional<response> staff_api::throttled(std::string_view account, const request& req,
+                                             core::time_point now) {
+    auto v = throttle_.check(account, req.client_address, now);
+    if (v.outcome == staff::throttle_verdict::kind::go) return std::nullopt;
+    auto wait = std::to_string(v.retry_after.count());
+    bool locked = v.outcome == staff::throttle_verdict::kind::locked;
+    json::object body{
+        {"error",
+         {{"code", locked ? "throttled" : "slow_down"},
+          {"message",
+           locked ? "too many failed sign-ins from your network; try again in " + wait + " seconds"
+                  : "this account has had many failed sign-ins, so every attempt "
+                    "waits a moment: try again in " +
+                        wait + " seconds"},
+          {"retry_after", v.retry_after.count()}}}};
+    auto r = json_response(429, json::serialize(body));
+    r.set("Retry-After", wait);
+    return r;
+}
+
+void staff_api::record_failure(std::string_view account, const request& req,
+                               std::optional<std::int64_t> staff_id, core::time_point now) {
+    bool slowed = throttle_.record_failure(account, req.client_address, now);
+    if (staff_id) {
+        store_.call([&](store::database& db) {
+            staff::count_failed_sign_in(db, account);
+            // Once per attack, not per attempt: a flood must not flood the audit log too.
+            if (slowed)
+                privacy::audit(db, now, std::nullopt, "sign_in_slowed",
+                               "staff " + std::to_string(*staff_id));
+        });
+    }
+    spdlog::info("event=staff_sign_in_failed");
 }
 
 response staff_api::login(const request& req) {
@@ -180,56 +331,231 @@ response staff_api::login(const request& req) {
     for (auto& ch : account) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
     auto now = clock_.now();
-    if (auto wait = throttle_.locked_for(account, now)) {
-        auto r = error_response({errc::rate_limited,
-                                 "too many failed sign-ins for this account; try again in " +
-                                     std::to_string(wait->count()) + " seconds"},
-                                "throttled");
-        r.set("Retry-After", std::to_string(wait->count()));
-        return r;
-    }
-    auto creds = store_.call([&](store::database& db) { return staff::find_credentials(db, account); });
+    if (auto refused = throttled(account, req, now)) return std::move(*refused);
+    auto creds =
+        store_.call([&](store::database& db) { return staff::find_credentials(db, account); });
     // Verify against a dummy hash for unknown accounts so timing does not reveal which exist.
     static const std::string dummy = staff::hash_password("not a real password");
-    bool ok = staff::verify_password(creds ? creds->second : dummy, *password) && creds;
+    // No valid password is longer than the policy allows; it need not be hashed to know.
+    bool ok = password->size() <= staff::password_max_bytes &&
+              staff::verify_password(creds ? creds->second : dummy, *password) && creds;
     if (!ok) {
-        throttle_.record_failure(account, now);
-        spdlog::info("event=staff_sign_in_failed");
+        record_failure(account, req, creds ? std::optional(creds->first.id) : std::nullopt, now);
         return error_response({errc::unauthenticated, "the email or password is not right"},
                               "bad_credentials");
     }
-    throttle_.record_success(account);
+    throttle_.record_success(account, req.client_address);
     auto who = creds->first;
-    auto token = store_.call([&](store::database& db) {
-        privacy::audit(db, now, who.id, "signed_in");
-        return staff::create_session(db, who.id, now);
-    });
-    spdlog::info("event=staff_signed_in staff_id={}", who.id);
-    auto r = json_response(
-        200, json::serialize(json::object{{"user", user_json(who)}, {"csrf_token", csrf_for(token)}}));
-    r.status = 200;
+    auto token =
+        store_.call([&](store::database& db) { return staff::create_session(db, who.id, now); });
+    auto me_id = identity_of(token, false);
+    if (!me_id) return error_response(me_id.error());
+    bool finished = me_id->step != sign_in_step::totp_code;
+    auto r = signed_in(*me_id, finished);
     r.set("Set-Cookie", session_cookie_header(token));
     return r;
 }
 
-response staff_api::logout(const staff_identity& me) {
+response staff_api::login_code(const request& req, const staff_identity& me_id) {
+    auto body = parse_body(req);
+    if (!body) return error_response(body.error());
+    auto code = body_string(*body, "code");
+    if (!code) return error_response(code.error());
     auto now = clock_.now();
-    store_.call([&](store::database& db) {
-        staff::end_session(db, me.session_token);
-        privacy::audit(db, now, me.who.id, "signed_out");
+    const auto& account = me_id.who.email;
+    if (auto refused = throttled(account, req, now)) return std::move(*refused);
+    auto used = store_.call([&](store::database& db) {
+        return staff::verify_second_factor(db, keys_, me_id.who.id, *code, now);
     });
-    hub_.disconnect_staff(me.who.id);
-    spdlog::info("event=staff_signed_out staff_id={}", me.who.id);
-    response r;
-    r.status = 204;
-    r.set("Set-Cookie", std::string(session_cookie) +
-                            "=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0");
-    return r;
+    if (!used) {
+        record_failure(account, req, me_id.who.id, now);
+        return error_response(used.error(), "bad_code");
+    }
+    throttle_.record_success(account, req.client_address);
+    store_.call([&](store::database& db) {
+        staff::pass_second_factor(db, me_id.session_token);
+        if (*used == staff::second_factor_used::recovery_code) {
+            privacy::audit(db, now, me_id.who.id, "recovery_code_used");
+        }
+    });
+    auto after = identify_session(req, false);
+    if (!after) return error_response(after.error());
+    return signed_in(*after, true);
 }
 
-response staff_api::me(const staff_identity& me) {
-    return json_response(200, json::serialize(json::object{{"user", user_json(me.who)},
-                                                           {"csrf_token", me.csrf_token}}));
+response staff_api::signed_in(const staff_identity& me_id, bool finished) {
+    json::object out{{"user", user_json(me_id.who)},
+                     {"csrf_token", me_id.csrf_token},
+                     {"next_step", step_name(me_id.step)}};
+    if (finished) {
+        auto now = clock_.now();
+        auto failures = store_.call([&](store::database& db) {
+            auto n = staff::take_failed_sign_ins(db, me_id.who.id);
+            privacy::audit(db, now, me_id.who.id, "signed_in");
+            // The owner hears of attempts on their account; the log keeps the count only.
+            if (n > 0)
+                privacy::audit(db, now, me_id.who.id, "failed_sign_ins_reported",
+                               std::to_string(n));
+            return n;
+        });
+        out["failed_sign_ins"] = failures;
+        spdlog::info("event=staff_signed_in staff_id={}", me_id.who.id);
+    }
+    return json_response(200, json::serialize(out));
+}
+
+response staff_api::logout(const staff_identity& me_id) {
+    auto now = clock_.now();
+    store_.call([&](store::database& db) {
+        staff::end_session(db, me_id.session_token);
+        privacy::audit(db, now, me_id.who.id, "signed_out");
+    });
+    // Only the consoles of this session: the member's other sessions stay signed in.
+    hub_.disconnect_session(me_id.session_id);
+    spdlog::info("event=staff_signed_out staff_id={}", me_id.who.id);
+    return clear_cookie_response();
+}
+
+response staff_api::logout_everywhere(const staff_identity& me_id) {
+    auto now = clock_.now();
+    auto ended = store_.call([&](store::database& db) {
+        auto ids = staff::end_sessions_of(db, me_id.who.id);
+        privacy::audit(db, now, me_id.who.id, "signed_out_everywhere", std::to_string(ids.size()));
+        return ids.size();
+    });
+    hub_.disconnect_staff(me_id.who.id);
+    spdlog::info("event=staff_signed_out_everywhere staff_id={} sessions={}", me_id.who.id, ended);
+    return clear_cookie_response();
+}
+
+response staff_api::change_password(const request& req, const staff_identity& me_id) {
+    auto body = parse_body(req);
+    if (!body) return error_response(body.error());
+    auto current = body_string(*body, "current_password");
+    if (!current) return error_response(current.error());
+    auto next = body_string(*body, "new_password");
+    if (!next) return error_response(next.error());
+    auto now = clock_.now();
+    const auto& account = me_id.who.email;
+    if (auto refused = throttled(account, req, now)) return std::move(*refused);
+    auto hash =
+        store_.call([&](store::database& db) { return staff::password_hash_of(db, me_id.who.id); });
+    if (!hash || current->size() > staff::password_max_bytes ||
+        !staff::verify_password(*hash, *current)) {
+        record_failure(account, req, me_id.who.id, now);
+        return error_response({errc::unauthenticated, "the current password is not right"},
+                              "bad_credentials");
+    }
+    if (*next == *current) {
+        return error_response(
+            {errc::bad_request, "the new password must differ from the current one"});
+    }
+    if (auto valid = staff::check_new_password(*next, {me_id.who.email, me_id.who.name}); !valid) {
+        return error_response(valid.error(), "weak_password");
+    }
+    auto new_hash = staff::hash_password(*next);
+    auto ended = store_.call([&](store::database& db) {
+        staff::set_password(db, me_id.who.id, new_hash);
+        // Whoever knew the old password is signed out everywhere else.
+        auto ids = staff::end_sessions_of(db, me_id.who.id, me_id.session_id);
+        privacy::audit(db, now, me_id.who.id, "password_changed");
+        return ids;
+    });
+    for (const auto& id : ended) hub_.disconnect_session(id);
+    spdlog::info("event=staff_password_changed staff_id={}", me_id.who.id);
+    auto after = identify_session(req, false);
+    if (!after) return error_response(after.error());
+    return json_response(200, json::serialize(json::object{{"user", user_json(after->who)},
+                                                           {"next_step", step_name(after->step)}}));
+}
+
+response staff_api::totp_status(const staff_identity& me_id) {
+    auto status =
+        store_.call([&](store::database& db) { return staff::two_factor_of(db, me_id.who.id); });
+    return json_response(
+        200, json::serialize(json::object{{"enrolled", status.enrolled},
+                                          {"required", me_id.totp_required},
+                                          {"recovery_codes_left", status.recovery_codes_left}}));
+}
+
+response staff_api::totp_enrol(const staff_identity& me_id) {
+    auto secret = store_.call(
+        [&](store::database& db) { return staff::begin_totp_enrolment(db, keys_, me_id.who.id); });
+    auto uri = staff::otpauth_uri("Safe Connect", me_id.who.email, secret);
+    auto qr = staff::make_qr_code(uri);
+    if (!qr) return error_response({errc::internal, "the QR code could not be drawn"});
+    return json_response(
+        200, json::serialize(json::object{{"secret", staff::base32(secret)},
+                                          {"uri", uri},
+                                          {"qr", {{"size", qr->size}, {"modules", qr->modules}}}}));
+}
+
+response staff_api::totp_confirm(const request& req, const staff_identity& me_id) {
+    auto body = parse_body(req);
+    if (!body) return error_response(body.error());
+    auto code = body_string(*body, "code");
+    if (!code) return error_response(code.error());
+    auto now = clock_.now();
+    auto codes = store_.call([&](store::database& db) {
+        auto c = staff::confirm_totp_enrolment(db, keys_, me_id.who.id, *code, now);
+        if (c) {
+            // The code just entered is this session's second factor.
+            staff::pass_second_factor(db, me_id.session_token);
+            privacy::audit(db, now, me_id.who.id, "totp_enrolled");
+        }
+        return c;
+    });
+    if (!codes)
+        return error_response(codes.error(),
+                              codes.error().code == errc::bad_request ? "bad_code" : "");
+    spdlog::info("event=staff_totp_enrolled staff_id={}", me_id.who.id);
+    json::array list;
+    for (const auto& c : *codes) list.emplace_back(c);
+    auto after = identify_session(req, false);
+    if (!after) return error_response(after.error());
+    return json_response(200, json::serialize(json::object{{"recovery_codes", list},
+                                                           {"user", user_json(after->who)},
+                                                           {"next_step", step_name(after->step)}}));
+}
+
+response staff_api::security_settings() {
+    auto roles = store_.call([](store::database& db) { return staff::roles_requiring_totp(db); });
+    return json_response(200,
+                         json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
+}
+
+response staff_api::set_security_settings(const request& req, std::int64_t actor) {
+    auto body = parse_body(req);
+    if (!body) return error_response(body.error());
+    auto* list = body->if_contains("totp_required_roles");
+    if (list == nullptr || !list->is_array()) {
+        return error_response(
+            {errc::bad_request, "field 'totp_required_roles' must be a list of roles"});
+    }
+    std::vector<staff::role> roles;
+    for (const auto& v : list->as_array()) {
+        auto r = v.is_string() ? staff::parse_role(v.as_string()) : std::nullopt;
+        if (!r) {
+            return error_response(
+                {errc::bad_request, "each role must be coordinator, supervisor or admin"});
+        }
+        if (!contains(roles, *r)) roles.push_back(*r);
+    }
+    auto now = clock_.now();
+    store_.call([&](store::database& db) {
+        staff::set_roles_requiring_totp(db, roles);
+        std::string value;
+        for (auto r : roles) value += (value.empty() ? "" : ",") + std::string(staff::role_name(r));
+        privacy::audit(db, now, actor, "totp_required_roles_set", value.empty() ? "none" : value);
+    });
+    return json_response(200,
+                         json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
+}
+
+response staff_api::me(const staff_identity& me_id) {
+    return json_response(200, json::serialize(json::object{{"user", user_json(me_id.who)},
+                                                           {"csrf_token", me_id.csrf_token},
+                                                           {"next_step", step_name(me_id.step)}}));
 }
 
 response staff_api::list_users() {
@@ -268,6 +594,20 @@ response staff_api::add_user(const request& req, std::int64_t actor) {
     return json_response(201, json::serialize(json::object{{"user", user_json(*added)}}));
 }
 
+response staff_api::user_action(std::string_view rest, std::int64_t actor) {
+    auto slash = rest.find('/');
+    auto id_text = rest.substr(0, slash);
+    auto action = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (ec != std::errc{} || end != id_text.data() + id_text.size()) {
+        return error_response({errc::not_found, "no such account"});
+    }
+    if (action == "disable") return disable_user(id, actor);
+    if (action == "totp-reset") return reset_user_totp(id, actor);
+    return error_response({errc::not_found, "no such API route"});
+}
+
 response staff_api::disable_user(std::int64_t id, std::int64_t actor) {
     auto now = clock_.now();
     auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
@@ -279,6 +619,22 @@ response staff_api::disable_user(std::int64_t id, std::int64_t actor) {
     if (!found) return error_response({errc::not_found, "no such account"});
     hub_.disconnect_staff(id);
     spdlog::info("event=staff_account_disabled staff_id={}", id);
+    return json_response(200, json::serialize(json::object{{"user", user_json(*found)}}));
+}
+
+response staff_api::reset_user_totp(std::int64_t id, std::int64_t actor) {
+    auto now = clock_.now();
+    auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
+        if (!staff::find_member(db, id)) return std::nullopt;
+        staff::reset_two_factor(db, id);
+        // A lost phone may be a stolen one: its sessions end too.
+        staff::end_sessions_of(db, id);
+        privacy::audit(db, now, actor, "totp_reset", "staff " + std::to_string(id));
+        return staff::find_member(db, id);
+    });
+    if (!found) return error_response({errc::not_found, "no such account"});
+    hub_.disconnect_staff(id);
+    spdlog::info("event=staff_totp_reset staff_id={}", id);
     return json_response(200, json::serialize(json::object{{"user", user_json(*found)}}));
 }
 

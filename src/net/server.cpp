@@ -471,7 +471,8 @@ struct server::impl {
         }
         asio::co_spawn(conn->socket().get_executor(), conn->write_loop(), asio::detached);
         if (staff) {
-            chat::staff_session session(s.hub, s.clock, conn, identity->who, identity->csrf_token);
+            chat::staff_session session(s.hub, s.clock, conn, identity->who, identity->csrf_token,
+                                        identity->session_id);
             asio::co_spawn(conn->socket().get_executor(), watch_staff_session(conn, plain),
                            asio::detached);
             co_await conn->read_loop(session);

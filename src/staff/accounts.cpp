@@ -2,22 +2,30 @@
 
 #include <sodium.h>
 
+#include "staff/password_policy.hpp"
+
 namespace sc::staff {
 namespace {
 
 member read_member(const store::statement& s) {
-    return member{s.integer(0), s.text(1), s.text(2), *parse_role(s.text(3)), s.integer(4) != 0};
+    return member{s.integer(0),      s.text(1),         s.text(2),        *parse_role(s.text(3)),
+                  s.integer(4) != 0, s.integer(5) != 0, s.integer(6) != 0};
 }
 
-constexpr const char* member_columns = "id, email, name, role, disabled";
+constexpr const char* member_columns =
+    "id, email, name, role, disabled, must_change_password, totp_secret IS NOT NULL";
+constexpr int member_column_count = 7;
 
 }  // namespace
 
 const char* role_name(role r) {
     switch (r) {
-        case role::coordinator: return "coordinator";
-        case role::supervisor: return "supervisor";
-        case role::admin: return "admin";
+        case role::coordinator:
+            return "coordinator";
+        case role::supervisor:
+            return "supervisor";
+        case role::admin:
+            return "admin";
     }
     return "coordinator";
 }
@@ -31,8 +39,7 @@ std::optional<role> parse_role(std::string_view name) {
 
 std::string hash_password(std::string_view password) {
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str(out, password.data(), password.size(),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+    if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
         throw std::runtime_error("argon2id: out of memory");
     }
@@ -54,10 +61,7 @@ core::result<> validate_new_member(std::string_view email, std::string_view name
     if (name.empty() || name.size() > 80) {
         return core::fail(core::errc::bad_request, "name must be 1 to 80 characters");
     }
-    if (password.size() < 12 || password.size() > 1024) {
-        return core::fail(core::errc::bad_request, "password must be at least 12 characters");
-    }
-    return {};
+    return check_new_password(password, {email, name});
 }
 
 core::result<member> add_member(store::database& db, std::string_view email, std::string_view name,
@@ -65,8 +69,9 @@ core::result<member> add_member(store::database& db, std::string_view email, std
     if (find_member_by_email(db, email)) {
         return core::fail(core::errc::conflict, "an account with that email already exists");
     }
-    db.prepare("INSERT INTO staff (email, name, role, password_hash, created_at) "
-               "VALUES (?, ?, ?, ?, ?)")
+    db.prepare(
+          "INSERT INTO staff (email, name, role, password_hash, created_at) "
+          "VALUES (?, ?, ?, ?, ?)")
         .bind(1, email)
         .bind(2, name)
         .bind(3, role_name(r))
@@ -103,7 +108,7 @@ std::optional<std::pair<member, std::string>> find_credentials(store::database& 
                         ", password_hash FROM staff WHERE email = ? AND disabled = 0");
     s.bind(1, email);
     if (!s.step()) return std::nullopt;
-    return std::make_pair(read_member(s), s.text(5));
+    return std::make_pair(read_member(s), s.text(member_column_count));
 }
 
 bool disable_member(store::database& db, std::int64_t id) {
@@ -111,6 +116,41 @@ bool disable_member(store::database& db, std::int64_t id) {
     bool changed = db.changes() > 0;
     db.prepare("DELETE FROM staff_sessions WHERE staff_id = ?").bind(1, id).run();
     return changed;
+}
+
+std::optional<std::string> password_hash_of(store::database& db, std::int64_t id) {
+    auto s = db.prepare("SELECT password_hash FROM staff WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void set_password(store::database& db, std::int64_t id, std::string_view password_hash) {
+    db.prepare("UPDATE staff SET password_hash = ?, must_change_password = 0 WHERE id = ?")
+        .bind(1, password_hash)
+        .bind(2, id)
+        .run();
+}
+
+void require_password_change(store::database& db, std::int64_t id) {
+    db.prepare("UPDATE staff SET must_change_password = 1 WHERE id = ?").bind(1, id).run();
+}
+
+void count_failed_sign_in(store::database& db, std::string_view email) {
+    db.prepare("UPDATE staff SET failed_sign_ins = failed_sign_ins + 1 WHERE email = ?")
+        .bind(1, email)
+        .run();
+}
+
+std::int64_t take_failed_sign_ins(store::database& db, std::int64_t id) {
+    auto s = db.prepare("SELECT failed_sign_ins FROM staff WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return 0;
+    auto count = s.integer(0);
+    if (count > 0) {
+        db.prepare("UPDATE staff SET failed_sign_ins = 0 WHERE id = ?").bind(1, id).run();
+    }
+    return count;
 }
 
 std::int64_t count_members(store::database& db) {

@@ -1,15 +1,15 @@
 // Staff accounts: who may sign in to the console, in which role.
 #pragma once
 
-#include "core/clock.hpp"
-#include "core/error.hpp"
-#include "store/database.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "store/database.hpp"
 
 namespace sc::staff {
 
@@ -26,13 +26,17 @@ struct member {
     std::string name;
     role staff_role = role::coordinator;
     bool disabled = false;
+    /// The first administrator's printed password: nothing else works until it is changed.
+    bool must_change_password = false;
+    bool totp_enrolled = false;
 };
 
 /// Argon2id with libsodium's interactive limits (2 passes, 64 MiB): above OWASP ASVS L2.
 std::string hash_password(std::string_view password);
 bool verify_password(std::string_view hash, std::string_view password);
 
-/// Checks a new account's fields; the message names the field at fault.
+/// Checks a new account's fields (the password against password_policy.hpp); the message
+/// names the field at fault.
 core::result<> validate_new_member(std::string_view email, std::string_view name,
                                    std::string_view password);
 
@@ -45,6 +49,15 @@ std::optional<member> find_member_by_email(store::database& db, std::string_view
 std::optional<std::pair<member, std::string>> find_credentials(store::database& db,
                                                                std::string_view email);
 bool disable_member(store::database& db, std::int64_t id);
+/// The stored password hash of any account, for checking the current password.
+std::optional<std::string> password_hash_of(store::database& db, std::int64_t id);
+/// Stores a new password hash and lifts a required change.
+void set_password(store::database& db, std::int64_t id, std::string_view password_hash);
+void require_password_change(store::database& db, std::int64_t id);
+/// Counts a failed sign-in for the account with this email, if there is one.
+void count_failed_sign_in(store::database& db, std::string_view email);
+/// The failed sign-ins since the last successful one, and starts counting again.
+std::int64_t take_failed_sign_ins(store::database& db, std::int64_t id);
 std::int64_t count_members(store::database& db);
 
 }  // namespace sc::staff

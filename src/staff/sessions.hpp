@@ -1,29 +1,54 @@
 // Server-side staff sessions. The browser holds a random 256-bit token in a cookie; the
 // database holds only its hash. Sessions end after 30 idle minutes, 12 hours, or sign-out.
+// A session of a member with TOTP starts without its second factor and is good only for
+// entering the code, for 5 minutes.
 #pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "staff/accounts.hpp"
 #include "store/database.hpp"
 
-#include <chrono>
-#include <optional>
-#include <string>
-
 namespace sc::staff {
 
 inline constexpr std::chrono::minutes session_idle_limit{30};
 inline constexpr std::chrono::hours session_absolute_limit{12};
+inline constexpr std::chrono::minutes second_factor_limit{5};
+
+struct session {
+    member who;
+    /// Names the session without being its token (the hash the database keys it by); the
+    /// hub uses it to close exactly the consoles a sign-out ends.
+    std::string id;
+    bool second_factor = false;
+};
+
+/// The id of the session a token opens.
+std::string session_id(std::string_view token);
 
 /// Starts a session and returns its token (the only copy).
-std::string create_session(store::database& db, std::int64_t staff_id, core::time_point now);
+std::string create_session(store::database& db, std::int64_t staff_id, core::time_point now,
+                           bool second_factor = false);
 
-/// The signed-in member for a token, or nothing if unknown, expired or disabled. With
-/// `touch`, a valid session's idle clock restarts.
-std::optional<member> resume_session(store::database& db, std::string_view token,
-                                     core::time_point now, bool touch = true);
+/// Records that the session's member has entered their second factor.
+void pass_second_factor(store::database& db, std::string_view token);
+
+/// The session of a token, or nothing if unknown, expired or disabled. With `touch`, a
+/// valid session's idle clock restarts.
+std::optional<session> resume_session(store::database& db, std::string_view token,
+                                      core::time_point now, bool touch = true);
 
 void end_session(store::database& db, std::string_view token);
+
+/// Ends every session of a member except the one with id `keep` (empty: all); returns the
+/// ids of those it ended.
+std::vector<std::string> end_sessions_of(store::database& db, std::int64_t staff_id,
+                                         std::string_view keep = {});
 
 /// Removes expired sessions; returns how many.
 int remove_expired_sessions(store::database& db, core::time_point now);

@@ -110,6 +110,22 @@ CREATE TABLE traffic_visitors (
     visitors INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // 3: staff account security: a forced password change, failed sign-ins to report, TOTP
+    // (sealed secret, the last step used, hashed recovery codes), and whether a session has
+    // passed its second factor.
+    R"sql(
+ALTER TABLE staff ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN failed_sign_ins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN totp_secret BLOB;
+ALTER TABLE staff ADD COLUMN totp_pending BLOB;
+ALTER TABLE staff ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff_sessions ADD COLUMN second_factor INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE staff_recovery_codes (
+    staff_id  INTEGER NOT NULL REFERENCES staff(id),
+    code_hash TEXT NOT NULL,
+    PRIMARY KEY (staff_id, code_hash)
+) WITHOUT ROWID;
+)sql",
 };
 
 // The key vault (schema `vault`, file keys.db): conversation keys sealed under the master key.

@@ -119,7 +119,7 @@ describe('authorization and headers', () => {
     assert.ok(emails.includes(ADMIN_EMAIL));
     assert.ok(emails.includes('coord@test.invalid'));
     for (const u of asAdmin.json.users) {
-      assert.deepEqual(Object.keys(u).sort(), ['disabled', 'email', 'id', 'name', 'role'].sort(), JSON.stringify(u));
+      assert.deepEqual(Object.keys(u).sort(), ['disabled', 'email', 'id', 'name', 'role', 'totp_enrolled'].sort(), JSON.stringify(u));
     }
   });
 

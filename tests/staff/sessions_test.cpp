@@ -62,8 +62,10 @@ TEST_F(sessions_test, token_signs_in_its_member) {
     auto token = create_session(db_, ana_.id, clock_.now());
     auto who = resume_session(db_, token, clock_.now());
     ASSERT_TRUE(who);
-    EXPECT_EQ(who->id, ana_.id);
-    EXPECT_EQ(who->name, "Ana");
+    EXPECT_EQ(who->who.id, ana_.id);
+    EXPECT_EQ(who->who.name, "Ana");
+    EXPECT_EQ(who->id, session_id(token));
+    EXPECT_FALSE(who->second_factor);
 }
 
 TEST_F(sessions_test, unknown_or_malformed_tokens_sign_in_nobody) {

@@ -1,8 +1,18 @@
-// Admins: list staff accounts, add one, disable one.
+// Admins: list staff accounts, add one, disable one, reset a member's two-step sign-in
+// (a lost phone), and choose the roles that must use it.
 
 import { byId, h, replaceChildren, setLive } from '../lib/dom';
 import type { Role } from '../lib/protocol';
-import { ApiError, addUser, disableUser, listUsers, type User } from './api';
+import {
+  ApiError,
+  addUser,
+  disableUser,
+  listUsers,
+  resetTotp,
+  setTotpRequiredRoles,
+  totpRequiredRoles,
+  type User,
+} from './api';
 import { roleLabel } from './labels';
 
 const MIN_PASSWORD = 12;
@@ -11,6 +21,7 @@ export class AccountsPanel {
   private readonly rows_ = byId('accounts-rows');
   private readonly message_ = byId('accounts-message');
   private readonly form_ = byId<HTMLFormElement>('add-account');
+  private readonly rolesForm_ = byId<HTMLFormElement>('totp-roles');
   private myId_: number | null = null;
 
   constructor(private readonly onUnauthenticated_: () => void) {
@@ -18,12 +29,39 @@ export class AccountsPanel {
       event.preventDefault();
       void this.add_();
     });
+    this.rolesForm_.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.saveRoles_();
+    });
   }
 
   async load(myId: number): Promise<void> {
     this.myId_ = myId;
     try {
-      this.render_(await listUsers());
+      const [users, roles] = await Promise.all([listUsers(), totpRequiredRoles()]);
+      this.render_(users);
+      for (const box of this.roleBoxes_()) box.checked = roles.includes(box.value as Role);
+    } catch (error) {
+      this.showError_(error);
+    }
+  }
+
+  private roleBoxes_(): HTMLInputElement[] {
+    return Array.from(this.rolesForm_.querySelectorAll<HTMLInputElement>('input[name="role"]'));
+  }
+
+  private async saveRoles_(): Promise<void> {
+    const chosen = this.roleBoxes_()
+      .filter((box) => box.checked)
+      .map((box) => box.value as Role);
+    try {
+      const saved = await setTotpRequiredRoles(chosen);
+      this.report_(
+        saved.length
+          ? `Two-step sign-in is required for: ${saved.map(roleLabel).join(', ')}.`
+          : 'Two-step sign-in is required for no role.',
+        true,
+      );
     } catch (error) {
       this.showError_(error);
     }
@@ -43,6 +81,15 @@ export class AccountsPanel {
           button.addEventListener('click', () => void this.disable_(user));
           action = button;
         }
+        let reset: HTMLElement | string = '';
+        if (user.totp_enrolled && !user.disabled) {
+          reset = h(
+            'button',
+            { type: 'button', class: 'button button-quiet', 'aria-label': `Reset two-step sign-in of ${user.name}` },
+            'Reset two-step',
+          );
+          reset.addEventListener('click', () => void this.resetTotp_(user));
+        }
         return h(
           'tr',
           { class: user.disabled ? 'disabled' : null },
@@ -50,7 +97,8 @@ export class AccountsPanel {
           h('td', null, user.email),
           h('td', null, roleLabel(user.role)),
           h('td', null, user.disabled ? 'Disabled' : 'Active'),
-          h('td', null, action),
+          h('td', null, user.totp_enrolled ? 'On' : 'Off'),
+          h('td', null, action, ' ', reset),
         );
       }),
     );
@@ -69,7 +117,8 @@ export class AccountsPanel {
       this.report_('Enter an email address and a display name.', false);
       return;
     }
-    if (user.password.length < MIN_PASSWORD) {
+    // Counted in code points, as the server does; it also refuses guessable ones.
+    if (Array.from(user.password).length < MIN_PASSWORD) {
       this.report_(`The password must have at least ${MIN_PASSWORD} characters.`, false);
       (this.form_.elements.namedItem('password') as HTMLInputElement).focus();
       return;
@@ -92,6 +141,23 @@ export class AccountsPanel {
     try {
       await disableUser(user.id);
       this.report_(`${user.name} is disabled.`, true);
+      await this.load(this.myId_ ?? 0);
+    } catch (error) {
+      this.showError_(error);
+    }
+  }
+
+  private async resetTotp_(user: User): Promise<void> {
+    if (
+      !window.confirm(
+        `Reset two-step sign-in for ${user.name}? They are signed out, sign in with their ` +
+          'password alone and can set up a new phone.',
+      )
+    )
+      return;
+    try {
+      await resetTotp(user.id);
+      this.report_(`Two-step sign-in of ${user.name} is reset.`, true);
       await this.load(this.myId_ ?? 0);
     } catch (error) {
       this.showError_(error);

@@ -67,6 +67,7 @@ export class StaffConsole {
   private readonly meLine_ = byId('me');
   private readonly connection_ = byId('connection');
   private readonly alertLine_ = byId('console-alert');
+  private readonly notice_ = byId('console-notice');
   private readonly live_ = byId('console-live');
   private readonly availableOn_ = byId<HTMLInputElement>('available-on');
   private readonly availableOff_ = byId<HTMLInputElement>('available-off');
@@ -147,7 +148,15 @@ export class StaffConsole {
     this.wireControls_();
   }
 
-  start(user: User): void {
+  /** Opens the console; `failedSignIns` are the attempts on the account the owner is told of. */
+  start(user: User, failedSignIns = 0): void {
+    setLive(
+      this.notice_,
+      failedSignIns > 0
+        ? `${failedSignIns} failed sign-in ${failedSignIns === 1 ? 'attempt' : 'attempts'} ` +
+            'on your account since your last sign-in. If that was not you, tell an administrator.'
+        : '',
+    );
     this.me_ = { id: user.id, name: user.name, role: user.role };
     this.showMe_();
     this.section_.hidden = false;
@@ -159,7 +168,13 @@ export class StaffConsole {
     this.socket_.start();
   }
 
+  /** Hides the console while "Your account" is open; the connection stays. */
+  setVisible(visible: boolean): void {
+    this.section_.hidden = !visible;
+  }
+
   stop(): void {
+    setLive(this.notice_, '');
     this.socket_.stop();
     this.stopTicker_?.();
     this.stopTicker_ = null;

@@ -1,21 +1,72 @@
 // Entry point of staff.js: reuse a live session if the cookie still has one, otherwise
-// show the sign-in form; then run the console until sign-out or the session ends.
+// show the sign-in form; a session that owes a step (TOTP code, new password, TOTP
+// enrolment) gets that screen first; then run the console until sign-out or the session ends.
 
 import { byId } from '../lib/dom';
-import { ApiError, logout, me } from './api';
+import { ApiError, handleStepRequired, logout, me, type SessionInfo } from './api';
+import { AccountScreen } from './account';
 import { StaffConsole } from './console';
 import { SignIn } from './signin';
 
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+
 async function boot(): Promise<void> {
   const staffConsole = new StaffConsole({
-    sessionEnded: () => signIn.show('Your session has ended. Please sign in again.'),
+    sessionEnded: () => {
+      account.hide();
+      signIn.show(SESSION_ENDED);
+    },
   });
-  const signIn = new SignIn((user) => staffConsole.start(user));
+  const account = new AccountScreen({
+    stepDone: () => void continueSession(),
+    back: () => {
+      account.hide();
+      staffConsole.setVisible(true);
+    },
+    unauthenticated: () => {
+      account.hide();
+      staffConsole.stop();
+      signIn.show(SESSION_ENDED);
+    },
+  });
+  const signIn = new SignIn((session) => route(session));
 
-  byId('signout').addEventListener('click', async () => {
-    let message = 'You have signed out.';
+  /** Shows what the session needs next. */
+  function route(session: SessionInfo): void {
+    if (session.next_step === 'done') {
+      account.hide();
+      staffConsole.start(session.user, session.failed_sign_ins ?? 0);
+      return;
+    }
+    staffConsole.stop();
+    if (session.next_step === 'totp_code') {
+      account.hide();
+      signIn.askForCode();
+    } else {
+      signIn.hide();
+      account.show(session.next_step);
+    }
+  }
+
+  async function continueSession(): Promise<void> {
     try {
-      await logout();
+      route(await me());
+    } catch (error) {
+      const unauthenticated = error instanceof ApiError && error.status === 401;
+      account.hide();
+      signIn.show(unauthenticated ? SESSION_ENDED : (error as Error).message);
+    }
+  }
+
+  // A route refused because the session owes a step: show that step's screen.
+  handleStepRequired(() => void continueSession());
+
+  async function signOut(everywhere: boolean): Promise<void> {
+    let message = everywhere
+      ? 'You have signed out on every device and browser.'
+      : 'You have signed out.';
+    try {
+      await logout(everywhere);
     } catch (error) {
       // 401: the session was already gone. Anything else: say so, it may still be open.
       if (!(error instanceof ApiError && error.status === 401)) {
@@ -25,12 +76,24 @@ async function boot(): Promise<void> {
       }
     }
     staffConsole.stop();
+    account.hide();
     signIn.show(message);
+  }
+
+  byId('signout').addEventListener('click', () => void signOut(false));
+  byId('account-signout').addEventListener('click', () => void signOut(false));
+  byId('signout-everywhere').addEventListener('click', () => {
+    if (window.confirm('Sign out on every device and browser where you are signed in?')) {
+      void signOut(true);
+    }
+  });
+  byId('open-account').addEventListener('click', () => {
+    staffConsole.setVisible(false);
+    account.show('manage');
   });
 
   try {
-    const session = await me();
-    staffConsole.start(session.user);
+    route(await me());
   } catch (error) {
     const unauthenticated = error instanceof ApiError && error.status === 401;
     signIn.show(unauthenticated ? '' : (error as Error).message);

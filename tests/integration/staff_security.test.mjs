@@ -1,0 +1,229 @@
+// Staff accounts over HTTP and WebSocket against the real server: TOTP enrolment and
+// two-step sign-in (codes from the manual key, computed here), recovery codes, a role that
+// requires TOTP, the admin's reset, the first administrator's forced password change, and
+// sign-out of one session or everywhere closing exactly the right consoles.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, UpgradeRefused, WsClient, addStaff, closeAll, connectStaff,
+  login, request, staffHeaders, startServer, tryLogin,
+} from './harness.mjs';
+import { freshTotpCode } from './totp.mjs';
+
+const NEW_PASSWORD = 'lantern moss drifts over slate';
+
+async function post(server, session, path, json = {}) {
+  return request(server, 'POST', path, { headers: staffHeaders(server, session), json });
+}
+
+async function get(server, session, path) {
+  return request(server, 'GET', path, { headers: staffHeaders(server, session) });
+}
+
+/** Enrols a member's TOTP; returns {secret, recoveryCodes, usedSteps}. */
+async function enrol(server, session) {
+  const started = await post(server, session, '/api/staff/totp/enrol');
+  assert.equal(started.status, 200, started.text);
+  const { secret, qr, uri } = started.json;
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  assert.ok(uri.startsWith('otpauth://totp/') && uri.includes(`secret=${secret}`));
+  assert.equal(qr.modules.length, qr.size * qr.size);
+  const usedSteps = [];
+  const confirmed = await post(server, session, '/api/staff/totp/confirm', { code: freshTotpCode(secret, usedSteps) });
+  assert.equal(confirmed.status, 200, confirmed.text);
+  assert.equal(confirmed.json.recovery_codes.length, 10);
+  return { secret, recoveryCodes: confirmed.json.recovery_codes, usedSteps };
+}
+
+describe('staff account security', () => {
+  let server;
+  const clients = [];
+
+  before(async () => {
+    server = await startServer();
+    await addStaff(server.dataDir, { email: 'totp@test.invalid', name: 'Tess' });
+    await addStaff(server.dataDir, { email: 'multi@test.invalid', name: 'Mo' });
+    await addStaff(server.dataDir, { email: 'required@test.invalid', name: 'Rita', role: 'supervisor' });
+  });
+
+  after(async () => {
+    await closeAll(...clients);
+    await server?.cleanup();
+  });
+
+  it('enrols TOTP, then signs in with password and a code, each code once', async () => {
+    const first = await login(server, 'totp@test.invalid', STAFF_PASSWORD);
+    const { secret, recoveryCodes, usedSteps } = await enrol(server, first);
+    const status = await get(server, first, '/api/staff/totp');
+    assert.deepEqual(status.json, { enrolled: true, required: false, recovery_codes_left: 10 });
+    assert.equal((await post(server, first, '/api/staff/logout')).status, 204);
+
+    const pending = await tryLogin(server, 'totp@test.invalid', STAFF_PASSWORD);
+    assert.equal(pending.status, 200);
+    assert.equal(pending.response.json.next_step, 'totp_code');
+    const half = { cookie: pending.cookie, csrf: pending.csrf };
+    const users = await get(server, half, '/api/staff/audit');
+    assert.equal(users.status, 403);
+    assert.equal(users.json.error.code, 'totp_code_required');
+    await assert.rejects(() => connectStaff(server, half), (e) => e instanceof UpgradeRefused && e.status === 401,
+      'no console before the code');
+
+    const wrong = await post(server, half, '/api/staff/login/totp', { code: '12345' });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.json.error.code, 'bad_code');
+    const code = freshTotpCode(secret, usedSteps);
+    assert.ok(code, 'a step is free for the sign-in code');
+    const done = await post(server, half, '/api/staff/login/totp', { code });
+    assert.equal(done.status, 200, done.text);
+    assert.equal(done.json.next_step, 'done');
+    assert.equal(done.json.failed_sign_ins, 1, 'the wrong code is reported');
+    const console1 = await connectStaff(server, half);
+    clients.push(console1.ws);
+
+    // The same code cannot open another session; a recovery code can, once.
+    const again = await tryLogin(server, 'totp@test.invalid', STAFF_PASSWORD);
+    const second = { cookie: again.cookie, csrf: again.csrf };
+    assert.equal((await post(server, second, '/api/staff/login/totp', { code })).status, 401);
+    const recovered = await post(server, second, '/api/staff/login/totp', { code: recoveryCodes[0].toLowerCase() });
+    assert.equal(recovered.status, 200, recovered.text);
+    const third = await tryLogin(server, 'totp@test.invalid', STAFF_PASSWORD);
+    const reuse = await post(server, { cookie: third.cookie, csrf: third.csrf }, '/api/staff/login/totp', { code: recoveryCodes[0] });
+    assert.equal(reuse.status, 401);
+
+    // Neither the secret nor a recovery code reaches the log.
+    assert.ok(!server.log().includes(secret));
+    assert.ok(!server.log().includes(recoveryCodes[1]));
+  });
+
+  it('an admin requires TOTP for a role: its members enrol before anything else works', async () => {
+    const admin = await login(server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const set = await post(server, admin, '/api/staff/security', { totp_required_roles: ['supervisor'] });
+    assert.equal(set.status, 200, set.text);
+    const rita = await login(server, 'required@test.invalid', STAFF_PASSWORD);
+    const me = await get(server, rita, '/api/staff/me');
+    assert.equal(me.json.next_step, 'enrol_totp');
+    const refused = await get(server, rita, '/api/staff/audit');
+    assert.equal(refused.json.error.code, 'totp_enrolment_required');
+    await assert.rejects(() => connectStaff(server, rita), UpgradeRefused);
+    await enrol(server, rita);
+    assert.equal((await get(server, rita, '/api/staff/me')).json.next_step, 'done');
+    const live = await connectStaff(server, rita);
+    clients.push(live.ws);
+
+    // The admin resets Rita's TOTP (a lost phone): her console closes, the reset is audited.
+    const users = await get(server, admin, '/api/staff/users');
+    const id = users.json.users.find((u) => u.email === 'required@test.invalid').id;
+    assert.equal(users.json.users.find((u) => u.id === id).totp_enrolled, true);
+    const reset = await post(server, admin, `/api/staff/users/${id}/totp-reset`);
+    assert.equal(reset.status, 200, reset.text);
+    const closed = await live.ws.waitClosed();
+    assert.equal(closed.code, 4401);
+    const audit = await get(server, admin, '/api/staff/audit');
+    assert.ok(audit.json.entries.some((e) => e.action === 'totp_reset' && e.subject === `staff ${id}`));
+    // Still required: the next sign-in goes to enrolment again.
+    const back = await login(server, 'required@test.invalid', STAFF_PASSWORD);
+    assert.equal((await get(server, back, '/api/staff/me')).json.next_step, 'enrol_totp');
+    await post(server, admin, '/api/staff/security', { totp_required_roles: [] });
+  });
+
+  it('each new route answers by role, and every POST needs the CSRF token', async () => {
+    const admin = await login(server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const coordinator = await login(server, 'multi@test.invalid', STAFF_PASSWORD);
+    const supervisor = await login(server, 'required@test.invalid', STAFF_PASSWORD);
+    const users = await get(server, admin, '/api/staff/users');
+    const id = users.json.users.find((u) => u.email === 'multi@test.invalid').id;
+    // Every member may manage their own account.
+    for (const session of [coordinator, supervisor, admin]) {
+      assert.equal((await get(server, session, '/api/staff/totp')).status, 200);
+    }
+    const adminOnly = [
+      ['GET', '/api/staff/security', undefined],
+      ['POST', '/api/staff/security', { totp_required_roles: [] }],
+      ['POST', `/api/staff/users/${id}/totp-reset`, {}],
+    ];
+    for (const [method, path, json] of adminOnly) {
+      const anon = await request(server, method, path, { headers: { origin: server.origin }, json });
+      assert.equal(anon.status, 401, `${method} ${path} anonymous`);
+      for (const [who, session] of [['coordinator', coordinator], ['supervisor', supervisor]]) {
+        const r = await request(server, method, path, { headers: staffHeaders(server, session), json });
+        assert.equal(r.status, 403, `${method} ${path} as ${who}: ${r.text}`);
+      }
+      const ok = await request(server, method, path, { headers: staffHeaders(server, admin), json });
+      assert.equal(ok.status, 200, `${method} ${path} as admin: ${ok.text}`);
+    }
+    const posts = ['/api/staff/password', '/api/staff/totp/enrol', '/api/staff/totp/confirm',
+      '/api/staff/logout-everywhere', '/api/staff/security', `/api/staff/users/${id}/totp-reset`];
+    for (const path of posts) {
+      const r = await request(server, 'POST', path, { headers: staffHeaders(server, admin, { csrf: false }), json: {} });
+      assert.equal(r.status, 403, `${path} without CSRF`);
+      assert.equal(r.json.error.code, 'csrf');
+    }
+    assert.equal((await get(server, admin, '/api/staff/me')).status, 200, 'still signed in');
+  });
+
+  it('logout closes only its own session\'s consoles; sign out everywhere closes all', async () => {
+    const a = await login(server, 'multi@test.invalid', STAFF_PASSWORD);
+    const b = await login(server, 'multi@test.invalid', STAFF_PASSWORD);
+    const c = await login(server, 'multi@test.invalid', STAFF_PASSWORD);
+    const consoleA = await connectStaff(server, a, 'console-a');
+    const consoleB = await connectStaff(server, b, 'console-b');
+    const consoleC = await connectStaff(server, c, 'console-c');
+    clients.push(consoleA.ws, consoleB.ws, consoleC.ws);
+
+    assert.equal((await post(server, a, '/api/staff/logout')).status, 204);
+    assert.equal((await consoleA.ws.waitClosed()).code, 4401);
+    assert.equal((await get(server, a, '/api/staff/me')).status, 401);
+    assert.equal((await get(server, b, '/api/staff/me')).status, 200, 'the other session stays');
+    // Console B still works: it answers an availability change.
+    consoleB.ws.send({ type: 'availability', available: true });
+    await consoleB.ws.nextType('staff');
+    assert.equal(consoleB.ws.closeInfo, null);
+
+    const everywhere = await post(server, b, '/api/staff/logout-everywhere');
+    assert.equal(everywhere.status, 204);
+    assert.ok(everywhere.setCookies.some((x) => x.startsWith('__Host-sc_session=;')));
+    assert.equal((await consoleB.ws.waitClosed()).code, 4401);
+    assert.equal((await consoleC.ws.waitClosed()).code, 4401);
+    assert.equal((await get(server, c, '/api/staff/me')).status, 401);
+  });
+});
+
+describe('the first administrator\'s printed password', () => {
+  let server;
+
+  before(async () => {
+    server = await startServer({ env: { SAFECONNECT_ADMIN_PASSWORD: '' } });
+  });
+
+  after(async () => {
+    await server?.cleanup();
+  });
+
+  it('must be changed at first sign-in before anything else works', async () => {
+    const printed = /password:\s+(\S+)/.exec(server.log());
+    assert.ok(printed, `the password is printed once:\n${server.logTail()}`);
+    const session = await login(server, ADMIN_EMAIL, printed[1]);
+    const me = await get(server, session, '/api/staff/me');
+    assert.equal(me.json.next_step, 'change_password');
+    const users = await get(server, session, '/api/staff/users');
+    assert.equal(users.status, 403);
+    assert.equal(users.json.error.code, 'password_change_required');
+    await assert.rejects(() => connectStaff(server, session), UpgradeRefused);
+
+    const weak = await post(server, session, '/api/staff/password', { current_password: printed[1], new_password: 'admin1234567' });
+    assert.equal(weak.status, 400);
+    assert.equal(weak.json.error.code, 'weak_password');
+    assert.match(weak.json.error.message, /too easy to guess/);
+    const changed = await post(server, session, '/api/staff/password', { current_password: printed[1], new_password: NEW_PASSWORD });
+    assert.equal(changed.status, 200, changed.text);
+    assert.equal(changed.json.next_step, 'done');
+    assert.equal((await get(server, session, '/api/staff/users')).status, 200);
+    assert.equal((await tryLogin(server, ADMIN_EMAIL, printed[1])).status, 401);
+    const fresh = await login(server, ADMIN_EMAIL, NEW_PASSWORD);
+    assert.equal((await get(server, fresh, '/api/staff/me')).json.next_step, 'done');
+    const live = await connectStaff(server, fresh);
+    await live.ws.close();
+    assert.ok(!server.log().includes(NEW_PASSWORD));
+  });
+});
