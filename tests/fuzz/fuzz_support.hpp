@@ -174,8 +174,10 @@ public:
             inputs_ = 1;
             ++generation_;
         }
-        // A new hour each input: the per-network limit on new chats does not pile up.
+        // A new hour each input: the per-network limit on new chats does not pile up. The
+        // last inputs' visitors are gone: their chats leave the queue, which stays short.
         clock.advance(std::chrono::hours(1));
+        hub->close_abandoned(std::chrono::seconds(0));
     }
 
     /// Returns once every store job queued so far, and every frame those jobs deliver, is

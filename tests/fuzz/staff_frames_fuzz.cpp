@@ -17,13 +17,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto& w = fuzz::chat_world::shared();
     w.next_input();
     static int generation = -1;
-    static staff::member coordinator;
+    static int inputs = 0;
     if (generation != w.generation()) {
-        coordinator = w.add_staff("fuzz@example.org", staff::role::coordinator);
-        // Someone to transfer to (staff id 2).
+        // Someone to transfer to (staff id 1).
         w.add_staff("other@example.org", staff::role::coordinator);
         generation = w.generation();
     }
+    // A new coordinator each input: the chats the last ones accepted do not fill this one's
+    // capacity.
+    auto coordinator =
+        w.add_staff("fuzz-" + std::to_string(++inputs) + "@example.org", staff::role::coordinator);
     auto visitor = w.start_visitor();
 
     auto l = std::make_shared<fuzz::checking_link>();

@@ -15,16 +15,12 @@ using namespace sc;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     auto& w = fuzz::chat_world::shared();
     w.next_input();
-    static int generation = -1;
-    static fuzz::chat_world::waiting_visitor resumable;
-    if (generation != w.generation()) {
-        resumable = w.start_visitor();
-        generation = w.generation();
-    }
+    auto resumable = w.start_visitor();
 
     auto l = std::make_shared<fuzz::checking_link>();
     chat::visitor_session session(*w.hub, w.clock, l, "fuzz-visitor-net");
     w.feed_frames(session, {reinterpret_cast<const char*>(data), size}, "@token@",
                   resumable.token);
+    w.hub->visitor_gone(resumable.link.get());
     return 0;
 }
