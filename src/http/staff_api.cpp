@@ -609,6 +609,12 @@ response staff_api::user_action(std::string_view rest, std::int64_t actor) {
 }
 
 response staff_api::disable_user(std::int64_t id, std::int64_t actor) {
+    // Only administrators disable accounts; one who could disable themselves could leave the
+    // service with none.
+    if (id == actor) {
+        return error_response({errc::conflict, "you cannot disable your own account; ask another "
+                                               "administrator"});
+    }
     auto now = clock_.now();
     auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
         if (!staff::find_member(db, id)) return std::nullopt;

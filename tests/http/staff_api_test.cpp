@@ -323,6 +323,16 @@ TEST_F(staff_api_test, disabling_an_account_ends_its_sessions_and_sign_ins) {
     EXPECT_EQ(login_response("ana@example.org", test_password).status, 401);
 }
 
+TEST_F(staff_api_test, an_administrator_cannot_disable_their_own_account) {
+    // Found by the http_request fuzzer: the last administrator could lock everyone out.
+    auto admin = login("admin@example.org");
+    auto self = body_json(me(admin)).at("user").at("id").as_int64();
+    auto r = serve(as(admin, post("/api/staff/users/" + std::to_string(self) + "/disable")));
+    EXPECT_EQ(r.status, 409);
+    EXPECT_THAT(r.body, HasSubstr("your own account"));
+    EXPECT_EQ(me(admin).status, 200);
+}
+
 TEST_F(staff_api_test, disabling_an_unknown_account_answers_404) {
     auto admin = login("admin@example.org");
     EXPECT_EQ(serve(as(admin, post("/api/staff/users/999/disable"))).status, 404);
