@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
   ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, UpgradeRefused, WsClient, addStaff, availableCoordinator, closeAll,
-  connectStaff, connectVisitor, eventually, login, newStaff, openChat, request, staffHeaders, startServer, tryLogin,
-  visitorSay,
+  connectStaff, connectVisitor, eventually, login, newStaff, openChat, request, staffHeaders, startServer,
+  suiteServer, tryLogin, visitorSay,
 } from './harness.mjs';
 
 /** Asserts the headers every response carries. */
@@ -410,17 +410,10 @@ describe('authorization and headers', () => {
 });
 
 describe('reading another advocate’s chat', () => {
-  let server;
-  const clients = [];
-  before(async () => {
-    server = await startServer();
-  });
-  after(async () => {
-    await closeAll(clients);
-    await server?.cleanup();
-  });
+  const suite = suiteServer();
 
   it('a supervisor may open it and the audit log says so; another coordinator may not', async () => {
+    const { server, clients } = suite;
     const chat = await openChat(server);
     clients.push(chat.staff.ws, chat.visitor.ws);
     const said = await visitorSay(chat.visitor, 'only for the advocates');

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import {
   WsClient, closeAll, eventually, isMessage, isStaffMessage, newStaff, openChat, request, startServer,
-  tryLogin, visitorSay, STAFF_PASSWORD,
+  suiteServer, tryLogin, visitorSay, STAFF_PASSWORD,
 } from './harness.mjs';
 
 const ATTACKER = '127.0.0.2';
@@ -77,6 +77,16 @@ async function rssKiB(server) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
 }
 
+/** A server for the describe block (see suiteServer) with an open chat that must keep working. */
+function suiteWithChat(options) {
+  const suite = suiteServer(options);
+  before(async () => {
+    suite.chat = await openChat(suite.server);
+    suite.clients.push(suite.chat.visitor.ws, suite.chat.staff.ws);
+  });
+  return suite;
+}
+
 /** /healthz, the home page and a message both ways in an open chat all still work. */
 async function stillServes(server, chat, what) {
   const health = await request(server, 'GET', '/healthz');
@@ -91,29 +101,16 @@ async function stillServes(server, chat, what) {
 }
 
 describe('hostile HTTP framing', () => {
-  let server;
-  let chat;
-  const clients = [];
-
-  before(async () => {
-    server = await startServer();
-    chat = await openChat(server);
-    clients.push(chat.visitor.ws, chat.staff.ws);
-  });
-  after(async () => {
-    await closeAll(clients);
-    await server?.cleanup();
-  });
-  afterEach(() => server?.assertAlive());
+  const suite = suiteWithChat();
 
   it('a 64 KiB trailer field is refused with 400; the process lives', async () => {
     for (const trailer of [`X: ${'a'.repeat(65534)}`, `${'N'.repeat(65534)}: v`]) {
-      const answer = await rawExchange(server,
+      const answer = await rawExchange(suite.server,
         `GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n${trailer}\r\n\r\n`);
       assert.match(answer, /^HTTP\/1\.1 400 /);
       assert.match(answer, /trailer is larger than 16 KiB/);
     }
-    await stillServes(server, chat, 'after huge trailers');
+    await stillServes(suite.server, suite.chat, 'after huge trailers');
   });
 
   it('an endless chunk extension or trailer is cut off early, not buffered', async () => {
@@ -121,37 +118,37 @@ describe('hostile HTTP framing', () => {
     const trailer = 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: ';
     // Just past the limit, then silence: the answer says what is wrong.
     for (const head of [ext, trailer]) {
-      const answer = await rawExchange(server, head + 'a'.repeat(32 * 1024));
+      const answer = await rawExchange(suite.server, head + 'a'.repeat(32 * 1024));
       assert.match(answer, /^HTTP\/1\.1 400 /);
       assert.match(answer, /a chunk header or trailer is larger than 16 KiB/);
     }
     // Sent as fast as loopback allows: the server stops reading long before it would have
     // held hundreds of megabytes (the answer may be lost to the reset of a client that
     // keeps sending; the memory is what matters).
-    const before = await rssKiB(server);
+    const before = await rssKiB(suite.server);
     for (const head of [ext, trailer]) {
-      const flood = await sendUntilAnswered(server, head, 'a'.repeat(64 * 1024), 200 * 1024 * 1024);
+      const flood = await sendUntilAnswered(suite.server, head, 'a'.repeat(64 * 1024), 200 * 1024 * 1024);
       assert.ok(flood.status === 400 || flood.status === null, flood.text);
       assert.ok(flood.sent < 50 * 1024 * 1024, `the server took ${flood.sent} bytes before closing`);
     }
-    const grown = (await rssKiB(server)) - before;
+    const grown = (await rssKiB(suite.server)) - before;
     assert.ok(grown < 64 * 1024, `RSS grew by ${grown} KiB`);
-    await stillServes(server, chat, 'after endless framing');
+    await stillServes(suite.server, suite.chat, 'after endless framing');
   });
 
   it('a transfer coding it cannot decode is refused, and the body is not read as a request', async () => {
-    const smuggled = await rawExchange(server,
+    const smuggled = await rawExchange(suite.server,
       'GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     assert.match(smuggled, /^HTTP\/1\.1 400 /);
     assert.equal(smuggled.match(/HTTP\/1\.1 /g).length, 1, 'exactly one answer');
-    const stacked = await rawExchange(server,
+    const stacked = await rawExchange(suite.server,
       'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n');
     assert.match(stacked, /^HTTP\/1\.1 501 /);
     assert.match(stacked, /only the chunked transfer coding/);
   });
 
   it('a bad WebSocket handshake gets a clear refusal with our headers, never 101', async () => {
-    const bad = (key, version = '13') => rawExchange(server, 'GET /ws/visitor HTTP/1.1\r\nHost: x\r\n' +
+    const bad = (key, version = '13') => rawExchange(suite.server, 'GET /ws/visitor HTTP/1.1\r\nHost: x\r\n' +
       `Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: ${version}\r\n` +
       `Sec-WebSocket-Key: ${key}\r\n\r\n`);
     for (const key of ['abc', 'not base64 at all!!!!!==', '']) {
@@ -168,47 +165,36 @@ describe('hostile HTTP framing', () => {
 
   it('every answer carries the security headers: pages, errors, refusals and the 101', async () => {
     const answers = [
-      await request(server, 'GET', '/'),
-      await request(server, 'GET', '/no-such-page'),
-      await request(server, 'POST', '/'),
-      await request(server, 'GET', '/api/staff/me'),
-      await request(server, 'POST', '/api/staff/login', { body: 'x'.repeat(70 * 1024) }),
+      await request(suite.server, 'GET', '/'),
+      await request(suite.server, 'GET', '/no-such-page'),
+      await request(suite.server, 'POST', '/'),
+      await request(suite.server, 'GET', '/api/staff/me'),
+      await request(suite.server, 'POST', '/api/staff/login', { body: 'x'.repeat(70 * 1024) }),
     ];
     for (const r of answers) {
       assert.equal(r.headers['cross-origin-resource-policy'], 'same-origin', `${r.status}`);
       assert.match(r.headers['content-security-policy'] ?? '', /default-src 'self'/);
       assert.equal(r.headers['x-content-type-options'], 'nosniff');
     }
-    const ws = await WsClient.connect(server.wsUrl('/ws/visitor'));
-    clients.push(ws);
+    const ws = await WsClient.connect(suite.server.wsUrl('/ws/visitor'));
+    suite.clients.push(ws);
     assert.equal(ws.upgradeHeaders['cross-origin-resource-policy'], 'same-origin');
     assert.match(ws.upgradeHeaders['content-security-policy'] ?? '', /default-src 'self'/);
   });
 });
 
 describe('descriptors and connection caps', () => {
-  let server;
-  let chat;
-  const clients = [];
-  const held = [];
-
   // 512 descriptors: 448 for connections, far fewer than the attack below opens.
-  before(async () => {
-    server = await startServer({ nofile: 512, env: { SAFECONNECT_LIMITS_CONNECTIONS_PER_ADDRESS: '100' } });
-    chat = await openChat(server);
-    clients.push(chat.visitor.ws, chat.staff.ws);
-  });
-  after(async () => {
+  const suite = suiteWithChat({ nofile: 512, env: { SAFECONNECT_LIMITS_CONNECTIONS_PER_ADDRESS: '100' } });
+  const held = [];
+  after(() => {
     for (const s of held) s.destroy();
-    await closeAll(clients);
-    await server?.cleanup();
   });
-  afterEach(() => server?.assertAlive());
 
   it('one address holding 600 partial requests gets 100; everyone else is still served', async () => {
     const refused = [];
     for (let i = 0; i < 600; i += 1) {
-      const s = await rawSocket(server, ATTACKER).catch(() => null);
+      const s = await rawSocket(suite.server, ATTACKER).catch(() => null);
       if (!s) continue;
       s.on('error', () => {});
       s.on('data', (d) => {
@@ -220,11 +206,11 @@ describe('descriptors and connection caps', () => {
     await eventually(() => refused.length >= 500, { timeoutMs: 30_000, what: '500 refusals' });
     assert.match(refused[0], /too many open connections from your network/);
     assert.match(refused[0], /\r\nRetry-After: \d+\r\n/);
-    await stillServes(server, chat, 'with 100 partial requests held');
-    const coordinator = await newStaff(server); // a real sign-in from another address
+    await stillServes(suite.server, suite.chat, 'with 100 partial requests held');
+    const coordinator = await newStaff(suite.server); // a real sign-in from another address
     assert.ok(coordinator.session.cookie);
     // No flood of accept errors in the log.
-    assert.ok((server.log().match(/event=accept_failed/g) ?? []).length <= 3, server.logTail(5));
+    assert.ok((suite.server.log().match(/event=accept_failed/g) ?? []).length <= 3, suite.server.logTail(5));
     for (const s of held.splice(0)) s.destroy();
   });
 
@@ -233,7 +219,7 @@ describe('descriptors and connection caps', () => {
     const statuses = [];
     for (let i = 0; i < 520; i += 1) {
       const from = `127.0.1.${10 + (i % 200)}`;
-      const s = await rawSocket(server, from).catch(() => null);
+      const s = await rawSocket(suite.server, from).catch(() => null);
       if (!s) continue;
       s.on('error', () => {});
       s.on('data', (d) => statuses.push(d.toString('latin1').slice(0, 12)));
@@ -241,45 +227,32 @@ describe('descriptors and connection caps', () => {
       held.push(s);
     }
     await eventually(() => statuses.some((x) => x.includes('503')), { timeoutMs: 30_000, what: 'a 503 at the cap' });
-    assert.ok((server.log().match(/event=accept_failed/g) ?? []).length <= 3, server.logTail(5));
+    assert.ok((suite.server.log().match(/event=accept_failed/g) ?? []).length <= 3, suite.server.logTail(5));
     for (const s of held.splice(0)) s.destroy();
-    await eventually(async () => (await request(server, 'GET', '/healthz').catch(() => ({}))).status === 200,
+    await eventually(async () => (await request(suite.server, 'GET', '/healthz').catch(() => ({}))).status === 200,
       { timeoutMs: 30_000, what: 'service after the attackers left' });
-    await stillServes(server, chat, 'after the cap');
+    await stillServes(suite.server, suite.chat, 'after the cap');
   });
 });
 
 describe('sign-in floods', () => {
-  let server;
-  let chat;
-  const clients = [];
-
-  before(async () => {
-    server = await startServer();
-    chat = await openChat(server);
-    clients.push(chat.visitor.ws, chat.staff.ws);
-  });
-  after(async () => {
-    await closeAll(clients);
-    await server?.cleanup();
-  });
-  afterEach(() => server?.assertAlive());
+  const suite = suiteWithChat();
 
   it('200 connections looping bad sign-ins do not stop pages, chat or a real sign-in', async () => {
-    const owner = await newStaff(server);
+    const owner = await newStaff(suite.server);
     let stop = false;
     const counts = {};
     const flood = Array.from({ length: 200 }, async (_, i) => {
       while (!stop) {
-        const r = await tryLogin(server, `nobody${i}@test.invalid`, 'wrong password', { localAddress: ATTACKER })
+        const r = await tryLogin(suite.server, `nobody${i}@test.invalid`, 'wrong password', { localAddress: ATTACKER })
           .catch(() => null);
         if (r) counts[r.status] = (counts[r.status] ?? 0) + 1;
       }
     });
     try {
       await eventually(() => (counts[503] ?? 0) > 50, { timeoutMs: 30_000, what: 'the flood to be turned away' });
-      await stillServes(server, chat, 'during a sign-in flood');
-      const real = await tryLogin(server, owner.email, STAFF_PASSWORD);
+      await stillServes(suite.server, suite.chat, 'during a sign-in flood');
+      const real = await tryLogin(suite.server, owner.email, STAFF_PASSWORD);
       assert.equal(real.status, 200, real.response.text);
     } finally {
       stop = true;
@@ -291,7 +264,7 @@ describe('sign-in floods', () => {
   it('a busy answer says what to do', async () => {
     // Five sign-ins at once from one address: at most four are hashed, the rest wait their turn.
     const all = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      tryLogin(server, `someone${i}@test.invalid`, 'wrong', { localAddress: '127.0.0.3' })));
+      tryLogin(suite.server, `someone${i}@test.invalid`, 'wrong', { localAddress: '127.0.0.3' })));
     const busy = all.filter((r) => r.status === 503);
     assert.ok(busy.length > 0, all.map((r) => r.status).join(','));
     assert.equal(busy[0].response.json.error.code, 'unavailable');
