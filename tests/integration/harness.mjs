@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach } from 'node:test';
@@ -341,6 +342,22 @@ export function request(server, method, pathname, { headers = {}, body, json, lo
     req.on('error', reject);
     if (payload !== undefined) req.write(payload);
     req.end();
+  });
+}
+
+/**
+ * Sends raw bytes on a new TCP connection (from `localAddress` if given) and resolves with
+ * everything the server answered (as latin1 text) once it closes.
+ */
+export function rawExchange(server, bytes, { localAddress } = {}) {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port: server.port, localAddress });
+    let answer = '';
+    s.on('data', (d) => (answer += d.toString('latin1')));
+    s.on('close', () => resolve(answer));
+    s.on('error', (err) => (err.code === 'ECONNRESET' ? resolve(answer) : reject(err)));
+    s.once('connect', () => s.end(bytes));
+    s.setTimeout(15_000, () => s.destroy());
   });
 }
 

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import {
-  WsClient, closeAll, eventually, isMessage, isStaffMessage, newStaff, openChat, request, startServer,
-  suiteServer, tryLogin, visitorSay, STAFF_PASSWORD,
+  WsClient, closeAll, eventually, isMessage, isStaffMessage, newStaff, openChat, rawExchange, request,
+  startServer, suiteServer, tryLogin, visitorSay, STAFF_PASSWORD,
 } from './harness.mjs';
 
 const ATTACKER = '127.0.0.2';
@@ -56,19 +56,6 @@ function sendUntilAnswered(server, head, filler, limit) {
       };
       pump();
     });
-  });
-}
-
-/** Sends raw bytes and collects everything until the server closes. */
-function rawExchange(server, bytes) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port: server.port });
-    let answer = '';
-    s.on('data', (d) => (answer += d.toString('latin1')));
-    s.on('close', () => resolve(answer));
-    s.on('error', (err) => (err.code === 'ECONNRESET' ? resolve(answer) : reject(err)));
-    s.once('connect', () => s.end(bytes));
-    s.setTimeout(15_000, () => s.destroy());
   });
 }
 

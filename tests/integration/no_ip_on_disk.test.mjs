@@ -11,13 +11,12 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   ADMIN_EMAIL, ADMIN_PASSWORD, WsClient, accept, availableCoordinator, closeAll, connectVisitor, isMessage,
-  isStaffMessage, login, makeTempDir, removeDir, request, staffHeaders, staffSay, startServer, startVisitor,
-  tryLogin, visitorSay, waitQueue,
+  isStaffMessage, login, makeTempDir, rawExchange, removeDir, request, staffHeaders, staffSay, startServer,
+  startVisitor, tryLogin, visitorSay, waitQueue,
 } from './harness.mjs';
 import { describeFiles, findBytes, readFiles, runBackup, textForms } from './privacy_helpers.mjs';
 
@@ -33,19 +32,6 @@ const addressNeedles = [
     .flatMap((t) => textForms(t).map((n) => ({ ...n, form: `${t} ${n.form}` }))),
 ];
 
-/** Raw bytes from SOURCE; resolves with whatever the server answered before closing. */
-function rawFromSource(server, bytes) {
-  return new Promise((resolve, reject) => {
-    const s = net.connect({ host: '127.0.0.1', port: server.port, localAddress: SOURCE });
-    let answer = '';
-    s.on('data', (d) => (answer += d.toString('latin1')));
-    s.on('close', () => resolve(answer));
-    s.on('error', (err) => (err.code === 'ECONNRESET' ? resolve(answer) : reject(err)));
-    s.once('connect', () => s.end(bytes));
-    s.setTimeout(15_000, () => s.destroy());
-  });
-}
-
 /** Everything that goes wrong, from SOURCE: each path that might be tempted to log the peer. */
 async function misbehave(server, clients) {
   const from = { localAddress: SOURCE };
@@ -59,7 +45,7 @@ async function misbehave(server, clients) {
     'GET /ws/nowhere HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
       'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
   ];
-  for (const b of bad) assert.match(await rawFromSource(server, b), /^HTTP\/1\.1 4\d\d /, b.slice(0, 40));
+  for (const b of bad) assert.match(await rawExchange(server, b, from), /^HTTP\/1\.1 4\d\d /, b.slice(0, 40));
   assert.equal((await request(server, 'POST', '/api/staff/login', { body: 'x'.repeat(70_000), ...from })).status, 413);
   assert.equal((await request(server, 'POST', '/api/staff/users', { json: {}, ...from })).status, 401);
   await assert.rejects(WsClient.connect(server.wsUrl('/ws/staff'), { headers: { origin: 'https://evil.example' }, ...from }));
