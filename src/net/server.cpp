@@ -552,7 +552,8 @@ server::~server() = default;
 void server::run() {
     auto& i = *impl_;
     auto address = asio::ip::make_address(i.s.config.listen_host);
-    tcp::acceptor acceptor(i.ioc, {address, i.s.config.listen_port});
+    // On a strand: the accept loop and the shutdown both use it, from any network thread.
+    tcp::acceptor acceptor(asio::make_strand(i.ioc), {address, i.s.config.listen_port});
     auto port = acceptor.local_endpoint().port();
     spdlog::info("event=listening host={} port={}", i.s.config.listen_host, port);
     asio::co_spawn(acceptor.get_executor(), i.listen(acceptor), asio::detached);
