@@ -93,7 +93,8 @@ std::size_t connection_budget(const core::config& config) {
     }
     auto descriptors = static_cast<std::size_t>(
         std::min<rlim_t>(lim.rlim_cur, static_cast<rlim_t>(most_connections + descriptor_reserve)));
-    std::size_t fits = descriptors > descriptor_reserve + 16 ? descriptors - descriptor_reserve : 16;
+    std::size_t fits =
+        descriptors > descriptor_reserve + 16 ? descriptors - descriptor_reserve : 16;
     std::size_t budget = fits;
     if (config.max_connections > 0) {
         budget = static_cast<std::size_t>(config.max_connections);
@@ -382,8 +383,8 @@ struct server::impl {
             }
             auto& req = std::get<beast_request>(next);
             auto plain = to_plain_request(req);
-            plain.client_address =
-                core::client_address(peer, plain.header("x-forwarded-for"), s.config.trusted_proxies);
+            plain.client_address = core::client_address(peer, plain.header("x-forwarded-for"),
+                                                        s.config.trusted_proxies);
             if (websocket::is_upgrade(req)) {
                 stream.expires_never();
                 co_await upgrade(stream, req, plain);
@@ -409,8 +410,9 @@ struct server::impl {
             admission_limits::ticket slot;
             if (hashing_slots.admit(plain.client_address, slot) !=
                 admission_limits::verdict::admitted) {
-                auto r = http::error_response(
-                    {core::errc::unavailable, "too many sign-ins at once; try again in a few seconds"});
+                auto r =
+                    http::error_response({core::errc::unavailable,
+                                          "too many sign-ins at once; try again in a few seconds"});
                 r.set("Retry-After", std::to_string(busy_retry_after.count()));
                 co_return r;
             }
@@ -418,7 +420,8 @@ struct server::impl {
         } catch (const std::exception& e) {
             spdlog::error("event=request_failed detail=\"{}\"", e.what());
         }
-        co_return http::error_response({core::errc::internal, "the server failed; please try again"});
+        co_return http::error_response(
+            {core::errc::internal, "the server failed; please try again"});
     }
 
     // Takes references: the caller's frame outlives this call (see `on` on temporaries).

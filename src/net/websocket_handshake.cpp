@@ -21,7 +21,8 @@ bool has_token(std::string_view list, std::string_view token) {
     while (!list.empty()) {
         auto comma = list.find(',');
         auto item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
         while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
         if (item.size() == token.size() &&
             std::equal(item.begin(), item.end(), token.begin(), [](char a, char b) {
@@ -42,7 +43,8 @@ std::optional<refusal> websocket_handshake_problem(const http::request& req) {
     if (req.method != "GET") return refusal{400, "a WebSocket handshake must use GET"};
     if (!has_token(req.header("connection"), "upgrade") ||
         !has_token(req.header("upgrade"), "websocket")) {
-        return refusal{400, "a WebSocket handshake needs Connection: Upgrade and Upgrade: websocket"};
+        return refusal{400,
+                       "a WebSocket handshake needs Connection: Upgrade and Upgrade: websocket"};
     }
     if (req.header("sec-websocket-version") != "13") {
         return refusal{426, "only WebSocket version 13 is supported (Sec-WebSocket-Version: 13)"};

@@ -84,7 +84,8 @@ const char* purge_step_name(purge_step step) {
 }
 
 std::optional<purge_step> parse_purge_step(std::string_view name) {
-    for (auto step : {purge_step::evaluated, purge_step::keys_destroyed, purge_step::rows_deleted}) {
+    for (auto step :
+         {purge_step::evaluated, purge_step::keys_destroyed, purge_step::rows_deleted}) {
         if (name == purge_step_name(step)) return step;
     }
     return std::nullopt;
