@@ -40,6 +40,13 @@ void insert_conversation(store::database& db, const conversation_row& row) {
 
 void insert_message(store::database& db, const std::string& conversation_id,
                     const stored_message& m) {
+    // A message whose predecessor failed to commit must fail too, or its seq leaves a gap.
+    auto last = db.prepare("SELECT coalesce(max(seq), 0) FROM messages WHERE conversation_id = ?");
+    last.bind(1, conversation_id).step();
+    if (last.integer(0) != m.seq - 1) {
+        throw store::store_error("message " + std::to_string(m.seq) + " does not follow " +
+                                 std::to_string(last.integer(0)));
+    }
     auto s = db.prepare(
         "INSERT INTO messages (conversation_id, seq, sender, staff_id, client_id, body,"
         " created_at, policy_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");

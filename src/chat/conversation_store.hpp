@@ -39,6 +39,7 @@ struct stored_message {
 };
 
 void insert_conversation(store::database& db, const conversation_row& row);
+/// Throws unless `m.seq` directly follows the conversation's last stored message.
 void insert_message(store::database& db, const std::string& conversation_id,
                     const stored_message& m);
 void mark_accepted(store::database& db, const std::string& id, std::int64_t staff_id,

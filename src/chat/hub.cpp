@@ -697,6 +697,7 @@ void hub::append(conversation& c, json::object body, const std::string& sender,
     pending_message p;
     p.conversation_id = c.id;
     p.seq = ++c.last_seq;
+    p.seq_epoch = c.seq_epoch;
     p.sender = sender;
     p.client_id = client_id;
     p.staff_id = staff_id;
@@ -723,8 +724,17 @@ void hub::append(conversation& c, json::object body, const std::string& sender,
             if (!r) {
                 spdlog::error("event=message_not_stored");
                 if (conv) {
+                    // Numbers stay gap-free: the next message takes this one's seq. Messages
+                    // numbered after it are refused by the store (insert_message), and their
+                    // failures, from the old epoch, leave the counter alone.
+                    if (p.seq_epoch == conv->seq_epoch) {
+                        conv->last_seq = p.seq - 1;
+                        ++conv->seq_epoch;
+                    }
                     auto& ids = p.sender == "visitor" ? conv->visitor_ids : conv->advocate_ids;
-                    ids.erase(p.client_id);
+                    if (auto it = ids.find(p.client_id); it != ids.end() && it->second.seq == p.seq) {
+                        ids.erase(it);
+                    }
                     auto frame = error_frame({errc::internal, "the message was not saved; please send it again"}, p.client_id);
                     p.sender == "visitor" ? to_visitor(*conv, frame) : to_owner(*conv, frame);
                 }

@@ -120,6 +120,9 @@ private:
         boost::json::object intake;
         std::string network_key;  // of the visitor's latest connection; memory only
         std::int64_t last_seq = 0;
+        // Bumped when a message fails to commit and last_seq falls back to before it; the
+        // later messages already in flight then fail too (see append), once each.
+        std::uint64_t seq_epoch = 0;
         std::map<std::string, sent_id> visitor_ids;
         std::map<std::string, sent_id> advocate_ids;
         std::weak_ptr<link> visitor;
@@ -146,6 +149,7 @@ private:
     struct pending_message {
         std::string conversation_id;
         std::int64_t seq = 0;
+        std::uint64_t seq_epoch = 0;
         std::string sender;
         std::string client_id;
         std::optional<std::int64_t> staff_id;

@@ -6,9 +6,10 @@
 // Environment:
 //   SAFECONNECT_BIN        the server binary (default <repo>/build/safeconnect)
 //   SAFECONNECT_TEST_LOGS  when set, the server's log lines are copied to stderr
+//   SAFECONNECT_FAULT_VFS  the fault-injecting SQLite VFS (default: beside the binary)
 
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -21,6 +22,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 export const serverBinary =
   process.env.SAFECONNECT_BIN || path.join(repoRoot, 'build', 'safeconnect');
+
+export const faultVfs = process.env.SAFECONNECT_FAULT_VFS ||
+  path.join(path.dirname(serverBinary), 'libsafeconnect_fault_vfs.so');
 
 export const ADMIN_EMAIL = 'admin@test.invalid';
 export const ADMIN_PASSWORD = 'admin-password-for-tests-only';
@@ -55,15 +59,56 @@ function baseEnv(dataDir, extra) {
 }
 
 /**
+ * The switches of the fault VFS (tests/fault_vfs/fault_vfs.cpp) in a server started with
+ * `faults: true`. While it is loaded, writes not yet synced live only in the server's
+ * memory, so kill9() is a power cut.
+ */
+export class StoreFaults {
+  constructor(dir) {
+    this.dir = dir;
+  }
+
+  #file(name) {
+    return path.join(this.dir, name);
+  }
+
+  /** From now on every sync waits, so no commit can complete. */
+  async holdSyncs() {
+    await writeFile(this.#file('hold-sync'), '');
+  }
+
+  /** Resolves once a commit is waiting at its sync. */
+  async syncHeld() {
+    await eventually(() => access(this.#file('sync-held')).then(() => true, () => false),
+      { intervalMs: 10, what: 'a sync held by the fault VFS' });
+  }
+
+  async releaseSyncs() {
+    await rm(this.#file('hold-sync'), { force: true });
+  }
+
+  /** From now on every write fails with SQLITE_FULL, as on a full disk. */
+  async fillDisk() {
+    await writeFile(this.#file('disk-full'), '');
+  }
+
+  async freeDisk() {
+    await rm(this.#file('disk-full'), { force: true });
+  }
+}
+
+/**
  * A running server. Create with startServer(); always call cleanup() in an
  * `after` hook: it stops the process (if still running) and removes the data dir.
  */
 export class Server {
-  constructor(dataDir, env, ownsDataDir, nofile) {
+  constructor(dataDir, env, ownsDataDir, nofile, faults) {
     this.dataDir = dataDir;
     this.env = env;
     this.ownsDataDir = ownsDataDir;
     this.nofile = nofile; // a descriptor limit (soft = hard) to run under, or undefined
+    this.faults = faults; // a StoreFaults, or null
+    this.useFaults = Boolean(faults); // whether the next launch loads the fault VFS
     this.proc = null;
     this.port = 0;
     this.logLines = [];
@@ -98,8 +143,15 @@ export class Server {
     const [command, args] = this.nofile
       ? ['prlimit', [`--nofile=${this.nofile}:${this.nofile}`, serverBinary, 'serve']]
       : [serverBinary, ['serve']];
+    const env = baseEnv(this.dataDir, this.env);
+    if (this.faults && this.useFaults) {
+      env.LD_PRELOAD = faultVfs;
+      env.SAFECONNECT_FAULT_DIR = this.faults.dir;
+      // A sanitized server: the preloaded library comes before the ASan runtime.
+      env.ASAN_OPTIONS = [env.ASAN_OPTIONS, 'verify_asan_link_order=0'].filter(Boolean).join(':');
+    }
     const proc = spawn(command, args, {
-      env: baseEnv(this.dataDir, this.env),
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
@@ -214,6 +266,7 @@ export class Server {
       await this.stop();
     } finally {
       if (this.ownsDataDir) await removeDir(this.dataDir);
+      if (this.faults) await removeDir(this.faults.dir);
     }
   }
 }
@@ -237,12 +290,14 @@ function lineReader(stream, onLine) {
 
 /**
  * Starts `safeconnect serve` on 127.0.0.1 with a fresh data dir (or `dataDir`)
- * and resolves once it logs event=listening. `nofile` runs it under that many descriptors.
+ * and resolves once it logs event=listening. `nofile` runs it under that many descriptors;
+ * `faults` loads the fault VFS (server.faults switches it).
  */
-export async function startServer({ env = {}, dataDir, nofile } = {}) {
+export async function startServer({ env = {}, dataDir, nofile, faults = false } = {}) {
   const owns = !dataDir;
   const dir = dataDir || (await makeTempDir());
-  const server = new Server(dir, env, owns, nofile);
+  const storeFaults = faults ? new StoreFaults(await makeTempDir('safeconnect-faults-')) : null;
+  const server = new Server(dir, env, owns, nofile, storeFaults);
   try {
     await server.launch();
   } catch (err) {

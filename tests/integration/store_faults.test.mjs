@@ -1,0 +1,112 @@
+// The store decides what the clients are told: nothing is acknowledged or delivered before
+// its commit is durable, and a commit that fails is reported, forgotten and can be sent
+// again without leaving a gap. The fault VFS holds syncs and fills the disk on demand.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  isMessage, isStaffMessage, newClientId, openChat, resumeVisitor, staffSay, suiteServer,
+  visitorSay,
+} from './harness.mjs';
+
+/**
+ * Resolves once the server has handled every frame this client sent before: the `ping`
+ * frame is answered in order, after the frames ahead of it on the same connection.
+ */
+async function barrier(ws) {
+  ws.send({ type: 'ping' });
+  await ws.nextType('pong');
+}
+
+const seen = (ws, pred) => ws.seen.some((f) => {
+  try {
+    return pred(f);
+  } catch {
+    return false;
+  }
+});
+
+describe('store faults', () => {
+  const suite = suiteServer({ faults: true });
+
+  it('sends no acknowledgement and no delivery before the commit is durable', async () => {
+    const { server } = suite;
+    const { staff, visitor, convId } = await openChat(server);
+    suite.clients.push(staff.ws, visitor.ws);
+    const before = await visitorSay(visitor, 'before the hold');
+
+    await server.faults.holdSyncs();
+    visitor.ws.send({ type: 'send', client_id: 'held-v', text: 'visitor while held' });
+    staff.ws.send({ type: 'send', conversation_id: convId, client_id: 'held-s', text: 'advocate while held' });
+    await server.faults.syncHeld();
+    await barrier(visitor.ws);
+    await barrier(staff.ws);
+
+    const heldText = (m) => m.text === 'visitor while held' || m.text === 'advocate while held';
+    assert.ok(!seen(visitor.ws, (f) => f.type === 'ack' && f.client_id === 'held-v'), 'no visitor ack yet');
+    assert.ok(!seen(staff.ws, (f) => f.type === 'ack' && f.client_id === 'held-s'), 'no staff ack yet');
+    assert.ok(!seen(visitor.ws, isMessage(heldText)), 'the visitor got no unstored message');
+    assert.ok(!seen(staff.ws, isStaffMessage(convId, heldText)), 'the advocate got no unstored message');
+
+    await server.faults.releaseSyncs();
+    const vack = await visitor.ws.next((f) => f.type === 'ack' && f.client_id === 'held-v');
+    const sack = await staff.ws.next((f) => f.type === 'ack' && f.client_id === 'held-s');
+    assert.deepEqual([vack.seq, sack.seq].sort((a, b) => a - b), [before.seq + 1, before.seq + 2]);
+    await visitor.ws.next(isMessage((m) => m.seq === sack.seq && m.text === 'advocate while held'));
+    await staff.ws.next(isStaffMessage(convId, (m) => m.seq === vack.seq && m.text === 'visitor while held'));
+  });
+
+  it('reports a failed commit, forgets its client id and leaves no gap', async () => {
+    const { server } = suite;
+    const { staff, visitor, convId } = await openChat(server);
+    suite.clients.push(staff.ws, visitor.ws);
+    const before = await visitorSay(visitor, 'before the disk filled');
+    const vids = [1, 2, 3].map(() => newClientId('full-v'));
+    const sid = newClientId('full-s');
+
+    // Three in flight at once: the later ones fail after the first, and none may leave a gap.
+    await server.faults.fillDisk();
+    for (const [i, id] of vids.entries()) {
+      visitor.ws.send({ type: 'send', client_id: id, text: `visitor on a full disk ${i}` });
+    }
+    for (const id of vids) {
+      const err = await visitor.ws.next((f) => f.type === 'error' && f.ref === id);
+      assert.equal(err.code, 'internal', JSON.stringify(err));
+      assert.match(err.message, /not saved/);
+    }
+    staff.ws.send({ type: 'send', conversation_id: convId, client_id: sid, text: 'advocate on a full disk' });
+    const serr = await staff.ws.nextError('internal');
+    assert.equal(serr.ref, sid, JSON.stringify(serr));
+    await barrier(visitor.ws);
+    await barrier(staff.ws);
+    const fullText = (m) => /on a full disk/.test(m.text ?? '');
+    for (const id of vids) {
+      assert.ok(!seen(visitor.ws, (f) => f.type === 'ack' && f.client_id === id), 'no ack for a failed commit');
+    }
+    assert.ok(!seen(staff.ws, (f) => f.type === 'ack' && f.client_id === sid), 'no ack for a failed commit');
+    assert.ok(!seen(visitor.ws, isMessage(fullText)), 'nothing unsaved reached the visitor');
+    assert.ok(!seen(staff.ws, isStaffMessage(convId, fullText)), 'nothing unsaved reached the advocate');
+    await server.checkAlive('a full disk');
+
+    // Once there is room again, the same client ids are new messages, right after the last one.
+    await server.faults.freeDisk();
+    for (const [i, id] of vids.entries()) {
+      const v = await visitorSay(visitor, `visitor on a full disk ${i}`, id);
+      assert.equal(v.seq, before.seq + 1 + i, 'the failed messages left no gap');
+    }
+    const s = await staffSay(staff, convId, 'advocate on a full disk', sid);
+    assert.equal(s.seq, before.seq + 4);
+
+    // What the store holds agrees: after a restart the replay is gap-free and has each once.
+    await server.restart();
+    const { ws, resumed } = await resumeVisitor(server, visitor.token, 0, 'visitor after the full disk');
+    suite.clients.push(ws);
+    const replay = [];
+    for (let seq = 1; seq <= resumed.conversation.last_seq; seq += 1) {
+      replay.push((await ws.next(isMessage())).message);
+    }
+    assert.deepEqual(replay.map((m) => m.seq), replay.map((_, i) => i + 1), 'gap-free');
+    assert.equal(replay.filter(fullText).length, 4, 'each resent message is stored once');
+    assert.equal(resumed.conversation.last_seq, s.seq);
+  });
+});
