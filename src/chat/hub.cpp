@@ -136,7 +136,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
         return core::fail(errc::unavailable, "too many new chats from your network; please try again in a while");
     }
     conversation c;
-    c.id = core::random_hex(16);
+    c.id = settings_.new_conversation_id();
     std::string token = core::new_token();
     c.token_hash = core::token_hash(token);
     c.lang = std::move(lang);

@@ -10,6 +10,7 @@
 #include "chat/link.hpp"
 #include "chat/visitor_blocks.hpp"
 #include "core/clock.hpp"
+#include "core/random.hpp"
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
 #include "staff/accounts.hpp"
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,6 +35,8 @@ struct hub_settings {
     int max_chats_per_staff = 3;
     int new_chats_per_network_per_hour = 30;
     std::chrono::hours block_duration{24};
+    /// Draws the id of a new conversation. Tests replace it to give two stores one id.
+    std::function<std::string()> new_conversation_id = [] { return core::random_hex(16); };
 };
 
 /// A disposition is a fixed code, never free text, so it can never carry visitor data.
