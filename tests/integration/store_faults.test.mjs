@@ -3,7 +3,7 @@
 // again without leaving a gap. The fault VFS holds syncs and fills the disk on demand.
 
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import {
   isMessage, isStaffMessage, newClientId, openChat, resumeVisitor, staffSay, suiteServer,
   visitorSay,
@@ -28,6 +28,11 @@ const seen = (ws, pred) => ws.seen.some((f) => {
 
 describe('store faults', () => {
   const suite = suiteServer({ faults: true });
+  // A test that failed half-way must not leave the store stopped for the next one.
+  afterEach(async () => {
+    await suite.server?.faults.releaseSyncs();
+    await suite.server?.faults.freeDisk();
+  });
 
   it('sends no acknowledgement and no delivery before the commit is durable', async () => {
     const { server } = suite;
