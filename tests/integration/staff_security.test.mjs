@@ -1,14 +1,16 @@
 // Staff accounts over HTTP and WebSocket against the real server: TOTP enrolment and
 // two-step sign-in (codes from the manual key, computed here), recovery codes, a role that
-// requires TOTP, the admin's reset, the first administrator's forced password change, and
-// sign-out of one session or everywhere closing exactly the right consoles.
+// requires TOTP, the admin's reset, the first administrator's forced password change,
+// sign-out of one session or everywhere closing exactly the right consoles, and an open
+// console closing when its session expires while one in use stays.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import {
   ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, UpgradeRefused, WsClient, addStaff, closeAll, connectStaff,
-  login, request, staffHeaders, startServer, tryLogin,
+  eventually, login, newStaff, request, staffHeaders, startServer, suiteServer, tryLogin,
 } from './harness.mjs';
+import { sessionLastUsed } from './privacy_helpers.mjs';
 import { freshTotpCode } from './totp.mjs';
 
 const NEW_PASSWORD = 'lantern moss drifts over slate';
@@ -225,5 +227,45 @@ describe('the first administrator\'s printed password', () => {
     const live = await connectStaff(server, fresh);
     await live.ws.close();
     assert.ok(!server.log().includes(NEW_PASSWORD));
+  });
+});
+
+describe('open consoles and session expiry', () => {
+  // A short idle limit, checked every second, so that expiry happens within the test.
+  const IDLE_S = 4;
+  const suite = suiteServer({
+    env: { SAFECONNECT_STAFF_SESSION_IDLE_SECONDS: String(IDLE_S), SAFECONNECT_STAFF_CONSOLE_CHECK_SECONDS: '1' },
+  });
+
+  it('a console left without frames is closed (4401) when its session expires; one in use stays', async () => {
+    const { server, clients } = suite;
+    const idleWho = await newStaff(server, { name: 'Idle' });
+    const busyWho = await newStaff(server, { name: 'Busy' });
+    const opened = Date.now(); // the upgrades below are the sessions' last use
+    const idle = await connectStaff(server, idleWho.session, 'idle console');
+    const busy = await connectStaff(server, busyWho.session, 'busy console');
+    clients.push(idle.ws, busy.ws);
+    const busySince = await sessionLastUsed(server.dataDir, busyWho.email);
+    assert.ok(busySince > 0, 'the busy session is in the database');
+    // Frames on a console are use of its session: the busy one sends one every 300 ms.
+    const keepBusy = setInterval(() => busy.ws.send({ type: 'ping' }), 300);
+    try {
+      const closed = await idle.ws.waitClosed(IDLE_S * 1000 + 15_000);
+      const lived = Date.now() - opened;
+      assert.equal(closed.code, 4401, JSON.stringify(closed));
+      // Stored in whole seconds, so the limit may end up to a second early.
+      assert.ok(lived >= (IDLE_S - 1) * 1000, `closed after ${lived} ms: not before the idle limit`);
+      assert.equal((await get(server, idleWho.session, '/api/staff/me')).status, 401, 'the idle session has expired');
+
+      // The busy console's checks keep its session in use past the point where it would have
+      // expired, and it stays open.
+      await eventually(async () => (await sessionLastUsed(server.dataDir, busyWho.email)) > busySince + IDLE_S,
+        { timeoutMs: IDLE_S * 1000 + 15_000, intervalMs: 250, what: 'the busy session in use past its idle limit' });
+      await busy.ws.barrier();
+      assert.equal(busy.ws.closeInfo, null, 'the console in use is open');
+    } finally {
+      clearInterval(keepBusy);
+    }
+    assert.equal((await get(server, busyWho.session, '/api/staff/me')).status, 200, 'its session is alive');
   });
 });
