@@ -67,6 +67,7 @@ export class Server {
     this.proc = null;
     this.port = 0;
     this.logLines = [];
+    this.stdoutLines = []; // what was written to standard output (the operator's terminal)
     this.exit = null; // {code, signal} of the last process once it ended
   }
 
@@ -85,6 +86,11 @@ export class Server {
   /** Every log line the server wrote (stdout and stderr), across restarts. */
   log() {
     return this.logLines.join('\n');
+  }
+
+  /** What the server wrote to standard output only (the log goes to stderr), across restarts. */
+  stdout() {
+    return this.stdoutLines.join('\n');
   }
 
   logTail(n = 40) {
@@ -146,7 +152,10 @@ export class Server {
           }
         }
       };
-      lineReader(proc.stdout, onLine);
+      lineReader(proc.stdout, (line) => {
+        this.stdoutLines.push(line);
+        onLine(line);
+      });
       lineReader(proc.stderr, onLine);
     });
   }
