@@ -20,19 +20,21 @@ constexpr std::chrono::minutes abandoned_after{10};
 
 maintenance::maintenance(store::worker& store, const privacy::keyring& keys, chat::hub& hub,
                          privacy::traffic_counter& traffic,
-                         const privacy::retention_setting& retention, const core::clock& clock)
+                         const privacy::retention_setting& retention, const core::clock& clock,
+                         std::chrono::seconds session_idle_limit)
     : store_(store),
       keys_(keys),
       hub_(hub),
       traffic_(traffic),
       retention_(retention),
-      clock_(clock) {}
+      clock_(clock),
+      session_idle_limit_(session_idle_limit) {}
 
 void maintenance::every_minute() {
     auto now = clock_.now();
     store_.submit([this, now](store::database& db) {
         traffic_.flush(db);
-        staff::remove_expired_sessions(db, now);
+        staff::remove_expired_sessions(db, now, session_idle_limit_);
     });
     hub_.close_abandoned(abandoned_after);
     // glibc keeps memory freed after a burst (many chats starting at once) for reuse;

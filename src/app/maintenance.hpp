@@ -11,14 +11,16 @@
 #include "store/worker.hpp"
 
 #include <atomic>
+#include <chrono>
 
 namespace sc::app {
 
 class maintenance {
 public:
+    /// `session_idle_limit`: staff sessions unused this long are forgotten.
     maintenance(store::worker& store, const privacy::keyring& keys, chat::hub& hub,
                 privacy::traffic_counter& traffic, const privacy::retention_setting& retention,
-                const core::clock& clock);
+                const core::clock& clock, std::chrono::seconds session_idle_limit);
 
     /// Queues this minute's work; returns at once.
     void every_minute();
@@ -32,6 +34,7 @@ private:
     privacy::traffic_counter& traffic_;
     const privacy::retention_setting& retention_;
     const core::clock& clock_;
+    std::chrono::seconds session_idle_limit_;
     std::atomic<bool> purging_{false};
 };
 

@@ -40,6 +40,9 @@ struct config {
     int chat_new_per_network_per_hour = 30;
     int chat_block_hours = 24;  // how long an advocate's block of a visitor lasts
 
+    int staff_session_idle_seconds = 30 * 60;  // a staff session unused this long ends
+    int staff_console_check_seconds = 60;      // how often an open console rechecks its session
+
     std::string admin_email = "admin@localhost";
     std::optional<std::string> admin_password;  // first start only; never stored in clear
 

@@ -170,13 +170,14 @@ response error_response(const core::error& e, std::string_view code_name) {
 }
 
 staff_api::staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-                     chat::hub& hub, privacy_api& privacy)
+                     chat::hub& hub, privacy_api& privacy, std::chrono::seconds session_idle_limit)
     : store_(store),
       keys_(keys),
       clock_(clock),
       hub_(hub),
       privacy_(privacy),
-      csrf_key_(keys.derive("csrf token key")) {}
+      csrf_key_(keys.derive("csrf token key")),
+      session_idle_limit_(session_idle_limit) {}
 
 std::string staff_api::csrf_for(const std::string& session_token) const {
     unsigned char out[32];
@@ -196,7 +197,7 @@ core::result<staff_identity> staff_api::identity_of(const std::string& token, bo
     auto now = clock_.now();
     auto found =
         store_.call([&](store::database& db) -> std::optional<std::pair<staff::session, bool>> {
-            auto s = staff::resume_session(db, token, now, touch);
+            auto s = staff::resume_session(db, token, now, touch, session_idle_limit_);
             if (!s) return std::nullopt;
             return std::make_pair(*s, contains(staff::roles_requiring_totp(db), s->who.staff_role));
         });

@@ -5,6 +5,7 @@
 // blocking pool, never on a network thread.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 #include "http/privacy_api.hpp"
 #include "privacy/keyring.hpp"
 #include "staff/login_throttle.hpp"
+#include "staff/sessions.hpp"
 #include "store/worker.hpp"
 
 namespace sc::http {
@@ -35,8 +37,10 @@ struct staff_identity {
 
 class staff_api {
   public:
+    /// `session_idle_limit`: how long a session may go unused (staff.session_idle_seconds).
     staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-              chat::hub& hub, privacy_api& privacy);
+              chat::hub& hub, privacy_api& privacy,
+              std::chrono::seconds session_idle_limit = staff::session_idle_limit);
 
     /// The POST routes that hash a password (sign-in, new accounts): expensive on purpose.
     static bool hashes_password(std::string_view path);
@@ -87,6 +91,7 @@ class staff_api {
     chat::hub& hub_;
     privacy_api& privacy_;
     privacy::secret_key csrf_key_;
+    std::chrono::seconds session_idle_limit_;
     staff::login_throttle throttle_;
 };
 

@@ -40,7 +40,6 @@ constexpr std::size_t frame_limit = 64 * 1024;
 constexpr std::size_t outbox_limit_bytes = 8 * 1024 * 1024;
 constexpr auto request_timeout = std::chrono::seconds(30);
 constexpr auto refusal_timeout = std::chrono::seconds(5);
-constexpr auto session_check_interval = std::chrono::seconds(60);
 // Password hashing (argon2id, 64 MiB) has one thread of its own, so a sign-in flood never
 // takes the threads that serve pages and chats; its queue is bounded, and one address may
 // have only a few hashes waiting at a time.
@@ -498,14 +497,18 @@ struct server::impl {
         }
     }
 
-    // An open console ends when its session does (sign-out elsewhere, expiry, disabled).
+    // An open console ends when its session does: expiry, or an end this process is not told
+    // of (`user disable` on the command line, another process). Sign-out and disabling through
+    // the API close consoles at once (hub::disconnect_session, disconnect_staff).
     awaitable<void> watch_staff_session(std::shared_ptr<ws_connection> conn, http::request req) {
         asio::steady_timer timer(conn->socket().get_executor());
+        const std::chrono::seconds interval(s.config.staff_console_check_seconds);
         while (!conn->done()) {
-            timer.expires_after(session_check_interval);
+            timer.expires_after(interval);
             co_await timer.async_wait(as_tuple);
             if (conn->done()) break;
-            bool active = std::chrono::steady_clock::now() - conn->last_frame() < session_check_interval;
+            // A frame since the last check is use of the session: it restarts the idle clock.
+            bool active = std::chrono::steady_clock::now() - conn->last_frame() < interval;
             auto who = co_await on_pool([this, &req, active] { return s.staff.identify(req, active); });
             if (!who) conn->close(4401, "your session has ended; sign in again");
         }

@@ -29,7 +29,8 @@ void pass_second_factor(store::database& db, std::string_view token) {
 }
 
 std::optional<session> resume_session(store::database& db, std::string_view token,
-                                      core::time_point now, bool touch) {
+                                      core::time_point now, bool touch,
+                                      std::chrono::seconds idle_limit) {
     if (!core::is_hex(token, 64)) return std::nullopt;
     auto hash = session_id(token);
     auto t = core::unix_seconds(now);
@@ -39,7 +40,7 @@ std::optional<session> resume_session(store::database& db, std::string_view toke
         "WHERE s.token_hash = ? AND m.disabled = 0 AND s.last_seen_at > ? AND s.created_at > ? "
         "AND (s.second_factor = 1 OR m.totp_secret IS NULL OR s.created_at > ?)");
     s.bind(1, hash)
-        .bind(2, t - std::chrono::seconds(session_idle_limit).count())
+        .bind(2, t - idle_limit.count())
         .bind(3, t - std::chrono::seconds(session_absolute_limit).count())
         .bind(4, t - std::chrono::seconds(second_factor_limit).count());
     if (!s.step()) return std::nullopt;
@@ -76,10 +77,11 @@ std::vector<std::string> end_sessions_of(store::database& db, std::int64_t staff
     return ended;
 }
 
-int remove_expired_sessions(store::database& db, core::time_point now) {
+int remove_expired_sessions(store::database& db, core::time_point now,
+                            std::chrono::seconds idle_limit) {
     auto t = core::unix_seconds(now);
     db.prepare("DELETE FROM staff_sessions WHERE last_seen_at <= ? OR created_at <= ?")
-        .bind(1, t - std::chrono::seconds(session_idle_limit).count())
+        .bind(1, t - idle_limit.count())
         .bind(2, t - std::chrono::seconds(session_absolute_limit).count())
         .run();
     return db.changes();

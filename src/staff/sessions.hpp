@@ -1,5 +1,6 @@
 // Server-side staff sessions. The browser holds a random 256-bit token in a cookie; the
-// database holds only its hash. Sessions end after 30 idle minutes, 12 hours, or sign-out.
+// database holds only its hash. Sessions end after 30 idle minutes (or the configured idle
+// limit, staff.session_idle_seconds), 12 hours, or sign-out.
 // A session of a member with TOTP starts without its second factor and is good only for
 // entering the code, for 5 minutes.
 #pragma once
@@ -39,9 +40,10 @@ std::string create_session(store::database& db, std::int64_t staff_id, core::tim
 void pass_second_factor(store::database& db, std::string_view token);
 
 /// The session of a token, or nothing if unknown, expired or disabled. With `touch`, a
-/// valid session's idle clock restarts.
+/// valid session's idle clock restarts. A session unused for `idle_limit` has expired.
 std::optional<session> resume_session(store::database& db, std::string_view token,
-                                      core::time_point now, bool touch = true);
+                                      core::time_point now, bool touch = true,
+                                      std::chrono::seconds idle_limit = session_idle_limit);
 
 void end_session(store::database& db, std::string_view token);
 
@@ -50,7 +52,8 @@ void end_session(store::database& db, std::string_view token);
 std::vector<std::string> end_sessions_of(store::database& db, std::int64_t staff_id,
                                          std::string_view keep = {});
 
-/// Removes expired sessions; returns how many.
-int remove_expired_sessions(store::database& db, core::time_point now);
+/// Removes expired sessions (by the same `idle_limit` as resume_session); returns how many.
+int remove_expired_sessions(store::database& db, core::time_point now,
+                            std::chrono::seconds idle_limit = session_idle_limit);
 
 }  // namespace sc::staff

@@ -35,6 +35,13 @@ describe('blocking a visitor in the browser', () => {
     const visitor = await open({ width: 420, height: 860 });
     const ana = await open({ width: 1280, height: 900 });
     const sue = await open({ width: 1280, height: 900 });
+    // Every frame the visitor's page receives, per WebSocket, to show what it was told.
+    const visitorSockets = [];
+    visitor.page.on('websocket', (ws) => {
+      const socket = { ws, received: [] };
+      ws.on('framereceived', (frame) => socket.received.push(String(frame.payload)));
+      visitorSockets.push(socket);
+    });
     const dialogs = [];
     ana.page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -69,6 +76,12 @@ describe('blocking a visitor in the browser', () => {
       await visitor.page.goto(`${server.baseUrl}/chat`);
       await visitor.page.getByRole('button', { name: 'Start chat' }).click();
       await visitor.page.getByText(/We cannot start a chat right now/).waitFor();
+      // The page hangs up after the refusal: once its socket is closed nothing more can come,
+      // so what it received is all the server told it.
+      const refused = visitorSockets.at(-1);
+      if (!refused.ws.isClosed()) await refused.ws.waitForEvent('close');
+      assert.ok(refused.received.some((f) => f.includes('"unavailable"')), `the refusal came: ${refused.received}`);
+      assert.deepEqual(refused.received.filter((f) => /block/i.test(f)), [], 'no frame says blocked');
       assert.equal(await visitor.page.getByText(/blocked/i).count(), 0, 'the visitor is not told');
 
       // The supervisor finds the block and lifts it.

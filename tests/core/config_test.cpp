@@ -58,6 +58,8 @@ TEST_F(config_test, defaults_without_file_or_environment) {
     EXPECT_EQ(c.chat_max_per_coordinator, 3);
     EXPECT_EQ(c.chat_new_per_network_per_hour, 30);
     EXPECT_EQ(c.chat_block_hours, 24);
+    EXPECT_EQ(c.staff_session_idle_seconds, 30 * 60);
+    EXPECT_EQ(c.staff_console_check_seconds, 60);
     EXPECT_FALSE(c.admin_password.has_value());
     EXPECT_EQ(c.database_path(), std::filesystem::path("./var/safeconnect.db"));
     EXPECT_EQ(c.key_path(), std::filesystem::path("./var/master.key"));
@@ -151,6 +153,26 @@ TEST_F(config_test, the_block_duration_is_set_in_hours_and_checked) {
     EXPECT_EQ(load_config({}, {{"SAFECONNECT_CHAT_BLOCK_HOURS", "48"}}).chat_block_hours, 48);
     EXPECT_THROW(load_config({}, {{"SAFECONNECT_CHAT_BLOCK_HOURS", "0"}}), config_error);
     EXPECT_THROW(load_config({}, {{"SAFECONNECT_CHAT_BLOCK_HOURS", "forever"}}), config_error);
+}
+
+TEST_F(config_test, the_staff_session_idle_limit_and_console_check_are_set_in_seconds_and_checked) {
+    auto c =
+        load_config(file("[staff]\nsession_idle_seconds = 900\nconsole_check_seconds = 5\n"), {});
+    EXPECT_EQ(c.staff_session_idle_seconds, 900);
+    EXPECT_EQ(c.staff_console_check_seconds, 5);
+    auto e = load_config({}, {{"SAFECONNECT_STAFF_SESSION_IDLE_SECONDS", "3"},
+                              {"SAFECONNECT_STAFF_CONSOLE_CHECK_SECONDS", "1"}});
+    EXPECT_EQ(e.staff_session_idle_seconds, 3);
+    EXPECT_EQ(e.staff_console_check_seconds, 1);
+    // Past the absolute limit of 12 hours an idle limit would mean nothing.
+    EXPECT_THAT(error_of_env({{"SAFECONNECT_STAFF_SESSION_IDLE_SECONDS", "43201"}}),
+                HasSubstr("staff.session_idle_seconds"));
+    EXPECT_THAT(error_of_env({{"SAFECONNECT_STAFF_SESSION_IDLE_SECONDS", "0"}}),
+                HasSubstr("staff.session_idle_seconds"));
+    EXPECT_THAT(error_of_env({{"SAFECONNECT_STAFF_CONSOLE_CHECK_SECONDS", "61"}}),
+                HasSubstr("staff.console_check_seconds"));
+    EXPECT_THAT(error_of_env({{"SAFECONNECT_STAFF_CONSOLE_CHECK_SECONDS", "0"}}),
+                HasSubstr("staff.console_check_seconds"));
 }
 
 TEST_F(config_test, unrelated_environment_variables_are_ignored) {

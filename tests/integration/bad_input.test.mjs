@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
-  closeAll, connectStaff, connectVisitor, eventually, isMessage, newClientId, newStaff, openChat, resumeVisitor,
-  staffSay, startServer, startVisitor,
+  closeAll, connectStaff, connectVisitor, eventually, isMessage, isStaffMessage, newClientId, newStaff, openChat,
+  resumeVisitor, staffSay, startServer, startVisitor,
 } from './harness.mjs';
 
 describe('bad input on /ws/visitor', () => {
@@ -153,7 +153,8 @@ describe('bad input on /ws/visitor', () => {
       }
       assert.ok(ws.isOpen);
       await canSend(ws);
-      assert.deepEqual(ws.drain((f) => f.type === 'message' && f.message.from === 'visitor' &&
+      await ws.barrier();
+      assert.deepEqual(ws.seen.filter((f) => f.type === 'message' && f.message.from === 'visitor' &&
         f.message.text !== 'still working'), [], 'the refused frame stored nothing');
       await freshVisitorWorks();
     });
@@ -184,7 +185,9 @@ describe('bad input on /ws/visitor', () => {
     ws.sendRaw(Buffer.from('{"type":"send","client_id":"bin","text":"hi"}'), { binary: true });
     const err = await ws.nextType('error');
     assert.ok(['bad_json', 'bad_request'].includes(err.code), `binary frame: ${JSON.stringify(err)}`);
-    assert.equal(ws.drain((f) => f.type === 'ack').length, 0, 'the binary frame was not taken as a message');
+    await ws.barrier();
+    assert.deepEqual(ws.seen.filter((f) => f.type === 'ack' || isMessage((m) => m.from === 'visitor')(f)), [],
+      'the binary frame was not taken as a message');
     assert.ok(ws.isOpen);
     await canSend(ws);
     await freshVisitorWorks();
@@ -212,7 +215,8 @@ describe('bad input on /ws/visitor', () => {
     ws.sendRaw(frame);
     const closed = await ws.waitClosed();
     assert.equal(closed.code, 1009, `close code: ${JSON.stringify(closed)}`);
-    assert.equal(ws.drain((f) => f.type === 'ack').length, 0);
+    // Closed: nothing more can come.
+    assert.equal(ws.seen.filter((f) => f.type === 'ack').length, 0);
     await freshVisitorWorks();
   });
 
@@ -244,6 +248,7 @@ describe('bad input on /ws/visitor', () => {
       if (f.ref !== undefined) assert.ok(ids.includes(f.ref), `ref names a flood frame: ${JSON.stringify(f)}`);
     }
     assert.ok(ws.isOpen, 'rate limiting keeps the connection open');
+    await ws.barrier();
     assert.deepEqual(ws.drain((f) => f.type === 'error'), [], 'the flood produced only rate_limited errors');
 
     // Recovery: keep trying a fresh message until one is acked (the bucket refills).
@@ -353,7 +358,8 @@ describe('bad input on /ws/staff', () => {
     // The chat is untouched: still active, messages flow.
     const m = await staffSay(staff, convId, 'still fine');
     await visitor.ws.next(isMessage((x) => x.seq === m.seq && x.text === 'still fine'));
-    assert.equal(visitor.ws.drain((f) => f.type === 'ended').length, 0);
+    await visitor.ws.barrier();
+    assert.equal(visitor.ws.seen.filter((f) => f.type === 'ended').length, 0);
   });
 
   it("asking for another coordinator's chat is refused, and nothing of it is sent", async () => {
@@ -377,9 +383,30 @@ describe('bad input on /ws/staff', () => {
     // The chat is untouched and still the owner's.
     const m = await staffSay(owner, convId, 'still mine');
     await visitor.ws.next(isMessage((x) => x.seq === m.seq));
-    assert.equal(visitor.ws.drain((f) => f.type === 'ended' || f.type === 'typing').length, 0);
+    await visitor.ws.barrier();
+    await snoop.ws.barrier();
+    assert.equal(visitor.ws.seen.filter((f) => f.type === 'ended' || f.type === 'typing').length, 0);
     assert.equal(snoop.ws.seen.filter((f) => f.type === 'chat').length, 0, 'no history was sent');
     assert.equal(snoop.ws.seen.filter((f) => f.type === 'message' && f.conversation_id === convId).length, 0);
+  });
+
+  // The harness's barrier is what every absence check above relies on: check it does wait for
+  // frames that are still waiting for the store (a ping would not: it is answered at once).
+  it('a barrier comes after the frames still waiting for the store (harness self-check)', async () => {
+    const { staff, visitor, convId } = await openChat(server);
+    clients.push(staff.ws, visitor.ws);
+    visitor.ws.send({ type: 'send', client_id: 'before-barrier', text: 'stored before the barrier' });
+    await visitor.ws.barrier();
+    assert.ok(visitor.ws.frames.some((f) => f.type === 'ack' && f.client_id === 'before-barrier'),
+      `the ack is in: ${JSON.stringify(visitor.ws.frames)}`);
+    await staff.ws.barrier();
+    assert.ok(staff.ws.frames.some(isStaffMessage(convId, (x) => x.text === 'stored before the barrier')),
+      'the message reached the console');
+    staff.ws.send({ type: 'history', conversation_id: convId, after_seq: 0 });
+    await staff.ws.barrier();
+    assert.ok(staff.ws.frames.some((f) => f.type === 'chat' && f.chat.conversation_id === convId),
+      'the history read from the store is in');
+    assert.ok(!staff.ws.seen.some((f) => f.ref?.startsWith('barrier-')), 'the probes are not recorded');
   });
 
   it('answers {"type":"ping"} with pong on both endpoints', async () => {
@@ -397,4 +424,5 @@ describe('bad input on /ws/staff', () => {
     bare.send({ type: 'ping' });
     await bare.nextType('pong');
   });
+
 });

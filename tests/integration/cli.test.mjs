@@ -1,13 +1,16 @@
-// The operator's command line: help, migrate, user add/list/disable, backup, and a
-// config file that cannot be parsed.
+// The operator's command line: help, migrate, user add/list/disable (also while the server
+// runs, closing the disabled member's open console), backup, and a config file that cannot be
+// parsed.
 
 import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
-  STAFF_PASSWORD, addStaff, makeTempDir, removeDir, runCli, startServer, tryLogin,
+  STAFF_PASSWORD, addStaff, closeAll, connectStaff, eventually, login, makeTempDir, removeDir, runCli,
+  startServer, tryLogin,
 } from './harness.mjs';
+import { sessionLastUsed } from './privacy_helpers.mjs';
 
 const out = (r) => `exit ${r.code} signal ${r.signal}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 
@@ -94,17 +97,38 @@ describe('command line', () => {
     assert.notEqual(unknown.code, 0, `disabling an unknown user fails: ${out(unknown)}`);
   });
 
-  it('works while the server runs: a user added is one who can sign in, a disabled one cannot', async () => {
-    server = await startServer();
+  it('works while the server runs: a user added can sign in; one disabled cannot, and their console closes', async () => {
+    // Consoles check their session every second, so the disable (another process, which the
+    // server is not told of) reaches the open console within the test.
+    server = await startServer({ env: { SAFECONNECT_STAFF_CONSOLE_CHECK_SECONDS: '1' } });
     await addStaff(server.dataDir, { email: 'live@test.invalid', name: 'Live' });
-    const ok = await tryLogin(server, 'live@test.invalid', STAFF_PASSWORD);
-    assert.equal(ok.status, 200, ok.response.text);
+    await addStaff(server.dataDir, { email: 'other@test.invalid', name: 'Other' });
+    const live = await connectStaff(server, await login(server, 'live@test.invalid', STAFF_PASSWORD), 'live console');
+    const other = await connectStaff(server, await login(server, 'other@test.invalid', STAFF_PASSWORD), 'other console');
+    // Frames on the other console are use of its session, which its session checks record.
+    const keepBusy = setInterval(() => other.ws.send({ type: 'ping' }), 300);
+    try {
+      await live.ws.barrier();
+      assert.equal(live.ws.closeInfo, null, 'the console is open before the disable');
 
-    const dis = await runCli(['user', 'disable', 'live@test.invalid'], { dataDir: server.dataDir });
-    assert.equal(dis.code, 0, out(dis));
-    const refused = await tryLogin(server, 'live@test.invalid', STAFF_PASSWORD);
-    assert.notEqual(refused.status, 200);
-    assert.equal(refused.cookie, null);
+      const dis = await runCli(['user', 'disable', 'live@test.invalid'], { dataDir: server.dataDir });
+      assert.equal(dis.code, 0, out(dis));
+      const disabledAt = Math.floor(Date.now() / 1000);
+      const closed = await live.ws.waitClosed(15_000);
+      assert.equal(closed.code, 4401, JSON.stringify(closed));
+      const refused = await tryLogin(server, 'live@test.invalid', STAFF_PASSWORD);
+      assert.notEqual(refused.status, 200);
+      assert.equal(refused.cookie, null);
+
+      // The other member's console has been checked since the disable, and stays open.
+      await eventually(async () => (await sessionLastUsed(server.dataDir, 'other@test.invalid')) > disabledAt,
+        { timeoutMs: 15_000, intervalMs: 250, what: "a check of the other console's session after the disable" });
+      await other.ws.barrier();
+      assert.equal(other.ws.closeInfo, null, "another member's console stays open");
+    } finally {
+      clearInterval(keepBusy);
+      await closeAll(live.ws, other.ws);
+    }
   });
 
   it('a malformed config file exits non-zero and names the problem', async () => {

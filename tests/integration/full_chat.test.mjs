@@ -168,8 +168,10 @@ describe('full chat', () => {
     if (done.type === 'ended') assert.equal(done.by, 'advocate');
     else assert.equal(done.reason, 'closed');
 
-    assert.deepEqual(visitor.ws.drain((f) => f.type === 'error'), [], 'visitor saw no error');
-    assert.deepEqual(staff.ws.drain((f) => f.type === 'error'), [], 'staff saw no error');
+    await visitor.ws.barrier();
+    await staff.ws.barrier();
+    assert.deepEqual(visitor.ws.seen.filter((f) => f.type === 'error'), [], 'visitor saw no error');
+    assert.deepEqual(staff.ws.seen.filter((f) => f.type === 'error'), [], 'staff saw no error');
 
     // Sending into a closed chat is refused, and the connection stays open.
     visitor.ws.send({ type: 'send', client_id: 'v-late', text: 'still there?' });
@@ -228,7 +230,8 @@ describe('full chat', () => {
     // Recording the disposition removes the chat from the console.
     const removed = await staff.ws.nextType('removed', (f) => f.conversation_id === convId);
     assert.equal(removed.reason, 'closed');
-    assert.deepEqual(staff.ws.drain((f) => f.type === 'error'), []);
+    await staff.ws.barrier();
+    assert.deepEqual(staff.ws.seen.filter((f) => f.type === 'error'), []);
   });
 
   it('a visitor who leaves the queue disappears from it', async () => {

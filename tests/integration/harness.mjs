@@ -112,6 +112,7 @@ export class Server {
     this.proc = null;
     this.port = 0;
     this.logLines = [];
+    this.stdoutLines = []; // what was written to standard output (the operator's terminal)
     this.exit = null; // {code, signal} of the last process once it ended
   }
 
@@ -130,6 +131,11 @@ export class Server {
   /** Every log line the server wrote (stdout and stderr), across restarts. */
   log() {
     return this.logLines.join('\n');
+  }
+
+  /** What the server wrote to standard output only (the log goes to stderr), across restarts. */
+  stdout() {
+    return this.stdoutLines.join('\n');
   }
 
   logTail(n = 40) {
@@ -198,7 +204,10 @@ export class Server {
           }
         }
       };
-      lineReader(proc.stdout, onLine);
+      lineReader(proc.stdout, (line) => {
+        this.stdoutLines.push(line);
+        onLine(line);
+      });
       lineReader(proc.stderr, onLine);
     });
   }
@@ -472,15 +481,20 @@ const show = (f) => {
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 };
 
+let barrierCount = 0;
+const BARRIER_RETRY_MS = 200;
+
 /**
  * A WebSocket client that queues every incoming frame. next(pred) takes the
  * first queued frame matching `pred` out of the queue (waiting for it if none
- * has arrived), leaving other frames queued in order.
+ * has arrived), leaving other frames queued in order. To show that a frame did
+ * not come, await barrier() first, then look (drain, seen).
  */
 export class WsClient {
-  constructor(ws, name) {
+  constructor(ws, name, url) {
     this.ws = ws;
     this.name = name;
+    this.url = url;
     this.frames = []; // unconsumed frames (parsed JSON, or {__raw}/{__binary} for non-JSON)
     this.seen = []; // every frame ever received, for error messages
     this.waiters = [];
@@ -522,7 +536,7 @@ export class WsClient {
       const opts = { headers, maxPayload: 16 * 1024 * 1024 };
       if (localAddress) opts.localAddress = localAddress;
       const ws = new WebSocket(url, opts);
-      const client = new WsClient(ws, name);
+      const client = new WsClient(ws, name, url);
       ws.once('upgrade', (res) => {
         client.upgradeHeaders = res.headers;
       });
@@ -601,6 +615,52 @@ export class WsClient {
 
   send(obj) {
     this.ws.send(JSON.stringify(obj));
+  }
+
+  /**
+   * Resolves once every frame the server owes this connection for what it has read so far
+   * (on this connection, or on another one whose answer the test has seen) has arrived, so
+   * that the absence of a frame can then be asserted. Three steps, each waiting for its answer:
+   *  1. A probe the hub refuses: on a console (after hello) an `accept` of a chat that does not
+   *     exist, on a visitor connection a `resume` with an unknown token. The server handles a
+   *     connection's frames in order, and the hub decides the refusal under the lock that every
+   *     hub action holds while it queues frames; so once the refusal is here, every frame sent
+   *     before on this connection, and every hub action already under way, has queued its
+   *     frames here, and its store work (a message to store, a history to read).
+   *  2. GET /healthz, answered by a job on the store worker, which runs jobs and then their
+   *     completions one at a time in order: the store work of step 1 has completed, and its
+   *     completions have queued their frames here (acks, stored messages, chat histories).
+   *  3. The probe again: its answer comes after what step 2 queued, on this connection.
+   * Not covered: store work queued by a completion (the hub queues none). A ping would not do:
+   * the server answers it at once, ahead of anything still waiting for the store. The probes
+   * carry a client_id, echoed as `ref`, and their answers are kept out of `frames` and `seen`.
+   */
+  async barrier(timeoutMs = FRAME_TIMEOUT_MS) {
+    const staff = new URL(this.url).pathname === '/ws/staff';
+    const probe = async () => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const ref = `barrier-${process.pid}-${++barrierCount}`;
+        this.send(staff
+          ? { type: 'accept', conversation_id: '0'.repeat(32), client_id: ref }
+          : { type: 'resume', token: '0'.repeat(64), last_seq: 0, client_id: ref });
+        const answer = await this.next((f) => f.type === 'error' && f.ref === ref,
+          Math.max(deadline - Date.now(), 1), `barrier probe ${ref}`);
+        this.seen = this.seen.filter((f) => f !== answer);
+        if (answer.code !== 'rate_limited') {
+          if (!['not_found', 'conflict'].includes(answer.code)) {
+            throw new Error(`${this.name}: barrier probe answered ${JSON.stringify(answer)}`);
+          }
+          return;
+        }
+        if (Date.now() > deadline) throw new Error(`${this.name}: barrier probes rate limited`);
+        await new Promise((r) => setTimeout(r, BARRIER_RETRY_MS));
+      }
+    };
+    await probe();
+    const health = await request({ port: Number(new URL(this.url).port) }, 'GET', '/healthz');
+    if (health.status !== 200) throw new Error(`barrier: /healthz answered ${health.status}`);
+    await probe();
   }
 
   sendRaw(data, options = {}) {

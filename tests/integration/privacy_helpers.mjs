@@ -51,6 +51,15 @@ export async function sqliteCount(file, sql) {
 /** A string as an SQL literal. */
 export const sqlText = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
+/**
+ * When a member's sessions were last used (Unix seconds, the newest of them), or 0: what the
+ * idle limit counts from. An open console that sends frames moves it at its session checks.
+ */
+export async function sessionLastUsed(dataDir, email) {
+  return sqliteCount(path.join(dataDir, 'safeconnect.db'), 'select coalesce(max(s.last_seen_at), 0) ' +
+    `from staff_sessions s join staff m on m.id = s.staff_id where m.email = ${sqlText(email)}`);
+}
+
 // -------------------------------------------------------------- raw bytes
 
 /** Every regular file under `dir` (recursively), sorted. */

@@ -52,8 +52,13 @@ describe('queue order', () => {
     assert.equal(q2.entries[1].has_intake, true);
     assert.equal(q2.entries[1].lang, 'es');
     assert.ok(q2.entries[0].waiting_since <= q2.entries[1].waiting_since, 'waiting_since ascending');
-    // The first visitor's position did not change, so it needs no update; if one came, it still says 1.
-    for (const f of v1.ws.drain((x) => x.type === 'queue')) assert.equal(f.position, 1);
+    // The first visitor's position did not change: every queue frame it got, the one on joining
+    // and any update since, says 1.
+    await v1.ws.barrier();
+    const v1Positions = v1.ws.seen.filter((x) => x.type === 'queue').map((f) => f.position);
+    assert.ok(v1Positions.length >= 1, 'the first visitor was told its position');
+    assert.deepEqual(v1Positions, v1Positions.map(() => 1));
+    v1.ws.drain((x) => x.type === 'queue');
 
     // A second coordinator signs in and sees the same queue in `state`.
     const sb = await connectStaff(server, b.session);
@@ -85,7 +90,9 @@ describe('queue order', () => {
     for (const s of [sa, sb]) await s.ws.nextType('queue', (f) => f.entries.length === 0);
 
     // Nobody got the other's chat.
-    assert.equal(sa.ws.drain((f) => f.type === 'chat' && f.chat.conversation_id === id2).length, 0);
-    assert.equal(sb.ws.drain((f) => f.type === 'chat' && f.chat.conversation_id === id1).length, 0);
+    await sa.ws.barrier();
+    await sb.ws.barrier();
+    assert.equal(sa.ws.seen.filter((f) => f.type === 'chat' && f.chat.conversation_id === id2).length, 0);
+    assert.equal(sb.ws.seen.filter((f) => f.type === 'chat' && f.chat.conversation_id === id1).length, 0);
   });
 });

@@ -1,14 +1,18 @@
 // Staff accounts over HTTP and WebSocket against the real server: TOTP enrolment and
 // two-step sign-in (codes from the manual key, computed here), recovery codes, a role that
-// requires TOTP, the admin's reset, the first administrator's forced password change, and
-// sign-out of one session or everywhere closing exactly the right consoles.
+// requires TOTP, the admin's reset, the first administrator's generated password (shown once
+// on the terminal, in no log or file, replaced at the first sign-in),
+// sign-out of one session or everywhere closing exactly the right consoles, and an open
+// console closing when its session expires while one in use stays.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
   ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, UpgradeRefused, WsClient, addStaff, closeAll, connectStaff,
-  login, request, staffHeaders, startServer, tryLogin,
+  eventually, login, newStaff, request, staffHeaders, startServer, suiteServer, tryLogin,
 } from './harness.mjs';
+import { describeFiles, findBytes, readFiles, sessionLastUsed, textForms } from './privacy_helpers.mjs';
 import { freshTotpCode } from './totp.mjs';
 
 const NEW_PASSWORD = 'lantern moss drifts over slate';
@@ -191,6 +195,7 @@ describe('staff account security', () => {
 
 describe('the first administrator\'s printed password', () => {
   let server;
+  let printed; // the generated password, as the operator's terminal shows it
 
   before(async () => {
     server = await startServer({ env: { SAFECONNECT_ADMIN_PASSWORD: '' } });
@@ -200,10 +205,33 @@ describe('the first administrator\'s printed password', () => {
     await server?.cleanup();
   });
 
+  /** Where any of `passwords` is in the data directory, as text (any case) or as its bytes. */
+  async function passwordsOnDisk(...passwords) {
+    const files = await readFiles(server.dataDir);
+    assert.ok(files.some((f) => path.basename(f.path) === 'safeconnect.db'), describeFiles(files));
+    // Control: the same search finds the administrator's email, which is stored in the clear.
+    assert.ok(findBytes(files, textForms(ADMIN_EMAIL)).length > 0, `the search reads the files: ${describeFiles(files)}`);
+    const needles = passwords.flatMap((p) => [...textForms(p), ...textForms(p.toUpperCase())]);
+    for (const p of passwords) {
+      if (/^([0-9a-f]{2})+$/i.test(p)) needles.push({ form: 'hex-decoded bytes', bytes: Buffer.from(p, 'hex') });
+    }
+    return findBytes(files, needles);
+  }
+
+  it('is shown once, on standard output with the email, never in the log or any file', async () => {
+    const shown = /^\s*password:\s+(\S+)\s*$/m.exec(server.stdout());
+    assert.ok(shown, `the password is printed on standard output:\n${server.stdout()}\n--- log ---\n${server.logTail()}`);
+    printed = shown[1];
+    assert.ok(printed.length >= 12, 'as long as the password rules ask');
+    assert.ok(server.stdout().includes(`email:    ${ADMIN_EMAIL}`), server.stdout());
+    // server.log() is standard output and the log (standard error) together.
+    assert.equal(server.log().split(printed).length - 1, 1, 'shown exactly once, and not in the log');
+    assert.deepEqual(await passwordsOnDisk(printed), [], 'the data directory (database, WAL, vault, key) holds no form of it');
+  });
+
   it('must be changed at first sign-in before anything else works', async () => {
-    const printed = /password:\s+(\S+)/.exec(server.log());
-    assert.ok(printed, `the password is printed once:\n${server.logTail()}`);
-    const session = await login(server, ADMIN_EMAIL, printed[1]);
+    assert.ok(printed, 'the previous test read the printed password');
+    const session = await login(server, ADMIN_EMAIL, printed);
     const me = await get(server, session, '/api/staff/me');
     assert.equal(me.json.next_step, 'change_password');
     const users = await get(server, session, '/api/staff/users');
@@ -211,19 +239,71 @@ describe('the first administrator\'s printed password', () => {
     assert.equal(users.json.error.code, 'password_change_required');
     await assert.rejects(() => connectStaff(server, session), UpgradeRefused);
 
-    const weak = await post(server, session, '/api/staff/password', { current_password: printed[1], new_password: 'admin1234567' });
+    const weak = await post(server, session, '/api/staff/password', { current_password: printed, new_password: 'admin1234567' });
     assert.equal(weak.status, 400);
     assert.equal(weak.json.error.code, 'weak_password');
     assert.match(weak.json.error.message, /too easy to guess/);
-    const changed = await post(server, session, '/api/staff/password', { current_password: printed[1], new_password: NEW_PASSWORD });
+    const changed = await post(server, session, '/api/staff/password', { current_password: printed, new_password: NEW_PASSWORD });
     assert.equal(changed.status, 200, changed.text);
     assert.equal(changed.json.next_step, 'done');
     assert.equal((await get(server, session, '/api/staff/users')).status, 200);
-    assert.equal((await tryLogin(server, ADMIN_EMAIL, printed[1])).status, 401);
+    assert.equal((await tryLogin(server, ADMIN_EMAIL, printed)).status, 401);
     const fresh = await login(server, ADMIN_EMAIL, NEW_PASSWORD);
     assert.equal((await get(server, fresh, '/api/staff/me')).json.next_step, 'done');
     const live = await connectStaff(server, fresh);
     await live.ws.close();
     assert.ok(!server.log().includes(NEW_PASSWORD));
+  });
+
+  it('is not shown again after a restart, and no password is in any file once the server stopped', async () => {
+    assert.ok(printed, 'the first test read the printed password');
+    const before = server.stdoutLines.length;
+    await server.restart();
+    const since = server.stdoutLines.slice(before).join('\n');
+    assert.doesNotMatch(since, /password/i, `the restart prints no password:\n${since}`);
+    assert.equal(server.log().split(printed).length - 1, 1, 'still shown only the once');
+    assert.equal((await tryLogin(server, ADMIN_EMAIL, NEW_PASSWORD)).status, 200, 'the chosen password still works');
+    await server.stop(); // the WAL is checkpointed into the database file
+    assert.deepEqual(await passwordsOnDisk(printed, NEW_PASSWORD), []);
+  });
+});
+
+describe('open consoles and session expiry', () => {
+  // A short idle limit, checked every second, so that expiry happens within the test.
+  const IDLE_S = 4;
+  const suite = suiteServer({
+    env: { SAFECONNECT_STAFF_SESSION_IDLE_SECONDS: String(IDLE_S), SAFECONNECT_STAFF_CONSOLE_CHECK_SECONDS: '1' },
+  });
+
+  it('a console left without frames is closed (4401) when its session expires; one in use stays', async () => {
+    const { server, clients } = suite;
+    const idleWho = await newStaff(server, { name: 'Idle' });
+    const busyWho = await newStaff(server, { name: 'Busy' });
+    const opened = Date.now(); // the upgrades below are the sessions' last use
+    const idle = await connectStaff(server, idleWho.session, 'idle console');
+    const busy = await connectStaff(server, busyWho.session, 'busy console');
+    clients.push(idle.ws, busy.ws);
+    const busySince = await sessionLastUsed(server.dataDir, busyWho.email);
+    assert.ok(busySince > 0, 'the busy session is in the database');
+    // Frames on a console are use of its session: the busy one sends one every 300 ms.
+    const keepBusy = setInterval(() => busy.ws.send({ type: 'ping' }), 300);
+    try {
+      const closed = await idle.ws.waitClosed(IDLE_S * 1000 + 15_000);
+      const lived = Date.now() - opened;
+      assert.equal(closed.code, 4401, JSON.stringify(closed));
+      // Stored in whole seconds, so the limit may end up to a second early.
+      assert.ok(lived >= (IDLE_S - 1) * 1000, `closed after ${lived} ms: not before the idle limit`);
+      assert.equal((await get(server, idleWho.session, '/api/staff/me')).status, 401, 'the idle session has expired');
+
+      // The busy console's checks keep its session in use past the point where it would have
+      // expired, and it stays open.
+      await eventually(async () => (await sessionLastUsed(server.dataDir, busyWho.email)) > busySince + IDLE_S,
+        { timeoutMs: IDLE_S * 1000 + 15_000, intervalMs: 250, what: 'the busy session in use past its idle limit' });
+      await busy.ws.barrier();
+      assert.equal(busy.ws.closeInfo, null, 'the console in use is open');
+    } finally {
+      clearInterval(keepBusy);
+    }
+    assert.equal((await get(server, busyWho.session, '/api/staff/me')).status, 200, 'its session is alive');
   });
 });

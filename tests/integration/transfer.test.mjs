@@ -94,7 +94,8 @@ describe('transfer', () => {
     assert.ok(['forbidden', 'conflict', 'not_found'].includes(err.code), JSON.stringify(err));
 
     // Nothing after the transfer reached Ana's console for this chat.
-    assert.deepEqual(sa.ws.drain((f) => f.type === 'message' && f.conversation_id === convId && f.message.seq > m2.seq &&
+    await sa.ws.barrier();
+    assert.deepEqual(sa.ws.seen.filter((f) => f.type === 'message' && f.conversation_id === convId && f.message.seq > m2.seq &&
       f.message.event !== 'transferred'), []);
   });
 

@@ -122,6 +122,24 @@ TEST_F(sessions_test, resume_without_touch_does_not_extend) {
     EXPECT_FALSE(valid(token, false));
 }
 
+TEST_F(sessions_test, a_configured_idle_limit_replaces_the_30_minutes) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    clock_.advance(9s);
+    EXPECT_TRUE(resume_session(db_, token, clock_.now(), false, 10s));
+    clock_.advance(1s);
+    EXPECT_FALSE(resume_session(db_, token, clock_.now(), false, 10s));
+    EXPECT_TRUE(valid(token, false)) << "the limit is the caller's, not stored with the session";
+}
+
+TEST_F(sessions_test, the_sweep_keeps_what_a_longer_idle_limit_keeps) {
+    auto token = create_session(db_, ana_.id, clock_.now());
+    clock_.advance(45min);
+    EXPECT_EQ(remove_expired_sessions(db_, clock_.now(), 60min), 0);
+    EXPECT_TRUE(resume_session(db_, token, clock_.now(), false, 60min));
+    EXPECT_EQ(remove_expired_sessions(db_, clock_.now(), 10min), 1);
+    EXPECT_FALSE(resume_session(db_, token, clock_.now(), false, 60min));
+}
+
 TEST_F(sessions_test, disabled_members_session_is_refused) {
     auto token = create_session(db_, ana_.id, clock_.now());
     disable_member(db_, ana_.id);
