@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import {
   ADMIN_EMAIL, ADMIN_PASSWORD, STAFF_PASSWORD, accept, availableCoordinator, closeAll, connectStaff, eventually,
-  isMessage, isStaffMessage, login, makeTempDir, newStaff, removeDir, request, staffHeaders, staffSay,
+  isMessage, isStaffMessage, login, openChat, makeTempDir, newStaff, removeDir, request, staffHeaders, staffSay,
   startServer, startVisitor, visitorSay, waitQueue,
 } from './harness.mjs';
 import {
@@ -141,7 +141,10 @@ describe('privacy canary: a purged transcript is in no file and no backup can re
     const intake = JSON.parse(xchachaDecrypt(convKey, Buffer.from(intakeHex, 'hex'), `${convId}:intake`).toString('utf8'));
     assert.equal(intake.name, `Nm ${canary}`, 'positive control: the backup intake decrypts to the name');
 
-    // ---- end, then purge from the command line with retention 0
+    // ---- end, then purge from the command line with retention 0. A bystander chat stays
+    // open, so the vault still holds a key after the purge for the check below to try.
+    const bystander = await openChat(server);
+    clients.push(bystander.staff.ws, bystander.visitor.ws);
     await endChat(c);
     files = await readFiles(server.dataDir);
     assert.deepEqual(findBytes(files, textForms(canary)), [], 'the canary is in no file after the chat ended');
@@ -165,6 +168,7 @@ describe('privacy canary: a purged transcript is in no file and no backup can re
     assert.equal(await sqliteCount(backup, `select count(*) from messages where conversation_id = ${sqlText(convId)}`), messageCount,
       'the old backup still has the encrypted message rows');
     const remaining = await sqlite(vault(), 'select conversation_id, hex(sealed_key) from conversation_keys', { json: true });
+    assert.ok(remaining.length >= 1, 'the bystander\'s key is left to try');
     for (const k of remaining) {
       let opened = null;
       try {

@@ -10,10 +10,12 @@ import {
 } from './harness.mjs';
 
 /**
- * Resolves once the server has handled every frame this client sent before: the `ping`
- * frame is answered in order, after the frames ahead of it on the same connection.
+ * Resolves once the server has read and handled every frame this client sent before: the
+ * `ping` frame is answered in order, after the frames ahead of it. Unlike ws.barrier() it
+ * does not wait for the store, which these tests hold or fail on purpose; what the store
+ * would send once it finishes is exactly what must not have arrived.
  */
-async function barrier(ws) {
+async function framesHandled(ws) {
   ws.send({ type: 'ping' });
   await ws.nextType('pong');
 }
@@ -44,8 +46,8 @@ describe('store faults', () => {
     visitor.ws.send({ type: 'send', client_id: 'held-v', text: 'visitor while held' });
     staff.ws.send({ type: 'send', conversation_id: convId, client_id: 'held-s', text: 'advocate while held' });
     await server.faults.syncHeld();
-    await barrier(visitor.ws);
-    await barrier(staff.ws);
+    await framesHandled(visitor.ws);
+    await framesHandled(staff.ws);
 
     const heldText = (m) => m.text === 'visitor while held' || m.text === 'advocate while held';
     assert.ok(!seen(visitor.ws, (f) => f.type === 'ack' && f.client_id === 'held-v'), 'no visitor ack yet');
@@ -82,8 +84,8 @@ describe('store faults', () => {
     staff.ws.send({ type: 'send', conversation_id: convId, client_id: sid, text: 'advocate on a full disk' });
     const serr = await staff.ws.nextError('internal');
     assert.equal(serr.ref, sid, JSON.stringify(serr));
-    await barrier(visitor.ws);
-    await barrier(staff.ws);
+    await framesHandled(visitor.ws);
+    await framesHandled(staff.ws);
     const fullText = (m) => /on a full disk/.test(m.text ?? '');
     for (const id of vids) {
       assert.ok(!seen(visitor.ws, (f) => f.type === 'ack' && f.client_id === id), 'no ack for a failed commit');
