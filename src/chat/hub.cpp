@@ -21,21 +21,11 @@ using core::errc;
 
 namespace {
 
-constexpr std::array dispositions{"information", "safety_planning", "emotional_support",
-                                  "referral",    "no_response",     "other"};
-constexpr std::int64_t default_wait_s = 120;
-constexpr std::size_t wait_samples = 20;
-constexpr std::size_t queue_page_size = 50;
+using conversations::valid_disposition;
 // What a blocked visitor is told: the same neutral words whatever the reason, so that an
 // abuser learns nothing, and a person in danger is still pointed to help.
 constexpr const char* service_unavailable =
     "The chat service is not available right now. If you are in danger, call 911.";
-
-core::error disposition_error() {
-    return core::fail(errc::bad_request,
-                      "field 'disposition' must be one of information, safety_planning, "
-                      "emotional_support, referral, no_response, other");
-}
 
 void send_error(const std::shared_ptr<link>& l, errc code, std::string message,
                 std::string_view ref = {}) {
@@ -49,10 +39,6 @@ void send_error(const std::weak_ptr<link>& l, errc code, std::string message,
 
 }  // namespace
 
-bool valid_disposition(std::string_view code) {
-    return std::find(dispositions.begin(), dispositions.end(), code) != dispositions.end();
-}
-
 hub::hub(store::worker& store, const privacy::keyring& keys,
          const privacy::policy_registry& policy, const core::clock& clock, hub_settings settings)
     : store_(store),
@@ -60,6 +46,8 @@ hub::hub(store::worker& store, const privacy::keyring& keys,
       policy_(policy),
       clock_(clock),
       settings_(settings),
+      routing_(settings.max_chats_per_staff),
+      new_chats_(settings.new_chats_per_network_per_hour),
       blocks_(clock, settings.block_duration) {}
 
 void hub::load() {
@@ -76,9 +64,7 @@ void hub::load() {
         conversation c;
         c.id = r.id;
         c.lang = r.lang;
-        c.state = r.status == "waiting"  ? status::waiting
-                  : r.status == "active" ? status::active
-                                         : status::closed;
+        c.state = conversations::parse_status(r.status).value_or(status::closed);
         c.token_hash = r.resume_token_hash;
         try {
             c.key = keys_.unseal(r.sealed_key, r.id);
@@ -101,16 +87,16 @@ void hub::load() {
                 spdlog::error("event=intake_unreadable");
             }
         }
-        c.last_seq = r.last_seq;
+        c.log = conversations::message_log(r.last_seq);
         c.policy_version = r.policy_version;
         c.visitor_gone_at = clock_.now();  // nobody is connected after a restart
         c.needs_disposition = c.state == status::closed;
         auto ids = store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
         for (const auto& m : ids) {
-            auto& map = m.sender == "visitor" ? c.visitor_ids : c.advocate_ids;
-            map[m.client_id] = {m.seq, true};
+            c.log.remember(conversations::parse_sender(m.sender).value_or(sender::system),
+                           m.client_id, m.seq);
         }
-        if (c.state == status::waiting) queue_.push_back(c.id);
+        if (c.state == status::waiting) queue_.join(c.id, c.created_at);
         if (!c.token_hash.empty()) by_token_[c.token_hash] = c.id;
         conversations_.emplace(c.id, std::move(c));
     }
@@ -132,7 +118,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
     if (blocks_.is_blocked(network_key)) return core::fail(errc::unavailable, service_unavailable);
-    if (!network_allows_new_chat(network_key)) {
+    if (!new_chats_.allow(network_key, clock_.now())) {
         return core::fail(errc::unavailable, "too many new chats from your network; please try again in a while");
     }
     conversation c;
@@ -150,7 +136,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     conversation_row row;
     row.id = c.id;
     row.lang = c.lang;
-    row.status = "waiting";
+    row.status = conversations::name(status::waiting);
     row.resume_token_hash = c.token_hash;
     row.sealed_key = keys_.seal(c.key, c.id);
     if (!c.intake.empty()) {
@@ -174,7 +160,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
                           return;
                       }
                       if (!conv) return;
-                      queue_.push_back(id);
+                      queue_.join(id, conv->created_at);
                       spdlog::info("event=chat_started queue={}", queue_.size());
                       if (auto v = weak.lock()) {
                           v->deliver(encode({{"type", "started"},
@@ -205,10 +191,10 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
     c->visitor = l;
     c->visitor_key = l.get();
     c->network_key = network_key;
-    c->visitor_replay_through = c->last_seq;
+    c->visitor_replay_through = c->log.last_seq();
     visitor_links_[l.get()] = c->id;
 
-    std::int64_t through = c->last_seq;
+    std::int64_t through = c->log.last_seq();
     std::int64_t after = std::clamp<std::int64_t>(last_seq, 0, through);
     auto messages = std::make_shared<std::vector<stored_message>>();
     std::string id = c->id;
@@ -247,19 +233,17 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state == status::closed) return core::fail(errc::conflict, "this chat has ended");
-    if (auto it = c->visitor_ids.find(client_id); it != c->visitor_ids.end()) {
+    if (auto known = c->log.find(sender::visitor, client_id)) {
         // A resend after a lost ack: answer with the original number once it is stored.
-        if (it->second.stored) {
-            to_visitor(*c, encode({{"type", "ack"},
-                                      {"client_id", client_id},
-                                      {"seq", it->second.seq}}));
+        if (known->stored) {
+            to_visitor(*c, encode({{"type", "ack"}, {"client_id", client_id}, {"seq", known->seq}}));
         }
         return {};
     }
     if (blocks_.is_blocked(c->network_key)) {
         return core::fail(errc::unavailable, service_unavailable);
     }
-    append(*c, {{"from", "visitor"}, {"text", std::move(text)}}, "visitor", std::nullopt,
+    append(*c, {{"from", "visitor"}, {"text", std::move(text)}}, sender::visitor, std::nullopt,
            client_id, {}, {});
     return {};
 }
@@ -278,7 +262,7 @@ core::result<> hub::visitor_end(const link* l) {
     std::lock_guard lock(mutex_);
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
-    if (c->state != status::closed) close_conversation(*c, "visitor", "");
+    if (c->state != status::closed) close_conversation(*c, closed_by::visitor, "");
     return {};
 }
 
@@ -317,7 +301,7 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
     json::object state{{"type", "state"},
                        {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
                        {"available", presence.available},
-                       {"max_chats", settings_.max_chats_per_staff},
+                       {"max_chats", routing_.max_chats()},
                        {"block_hours", settings_.block_duration.count()},
                        {"now", core::format_utc(clock_.now())},
                        {"queue", queue_entries(0)},
@@ -354,27 +338,21 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     if (c == nullptr) {
         return core::fail(errc::not_found, "no such conversation");
     }
-    if (c->state != status::waiting) {
-        return core::fail(errc::conflict, "this chat was already taken or has ended");
-    }
-    if (active_chats_of(s->staff_id) >= settings_.max_chats_per_staff) {
-        return core::fail(errc::conflict, "you already have " + std::to_string(settings_.max_chats_per_staff) +
-                              " chats open; end one first");
+    if (auto ok = routing_.may_accept(c->state, {s->staff_id, true, active_chats_of(s->staff_id)});
+        !ok) {
+        return ok.error();
     }
     auto now = clock_.now();
     c->state = status::active;
     c->staff_id = s->staff_id;
     c->accepted_at = now;
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), conversation_id), queue_.end());
-    recent_waits_s_.push_back(
-        std::chrono::duration_cast<std::chrono::seconds>(now - c->created_at).count());
-    if (recent_waits_s_.size() > wait_samples) recent_waits_s_.pop_front();
+    queue_.take(conversation_id, now);
 
     send_chat(conversation_id, s->staff_id, online_[s->staff_id].links, 0);
     std::int64_t staff_id = s->staff_id;
     auto at = core::unix_seconds(now);
     append(*c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
-           "system", std::nullopt, "",
+           sender::system, std::nullopt, "",
            [conversation_id, staff_id, at](store::database& db) {
                mark_accepted(db, conversation_id, staff_id, at);
            },
@@ -392,18 +370,18 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
     auto* c = *owned;
-    if (auto it = c->advocate_ids.find(client_id); it != c->advocate_ids.end()) {
-        if (it->second.stored) {
+    if (auto known = c->log.find(sender::advocate, client_id)) {
+        if (known->stored) {
             to_owner(*c, encode({{"type", "ack"},
-                                    {"conversation_id", conversation_id},
-                                    {"client_id", client_id},
-                                    {"seq", it->second.seq}}));
+                                 {"conversation_id", conversation_id},
+                                 {"client_id", client_id},
+                                 {"seq", known->seq}}));
         }
         return {};
     }
     auto staff_id = *c->staff_id;
     append(*c, {{"from", "advocate"}, {"name", staff_names_[staff_id]}, {"text", std::move(text)}},
-           "advocate", staff_id, client_id, {}, {});
+           sender::advocate, staff_id, client_id, {}, {});
     return {};
 }
 
@@ -421,14 +399,10 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     if (!owned) return owned.error();
     auto* c = *owned;
     auto target = online_.find(to);
-    if (target == online_.end()) {
-        return core::fail(errc::conflict, "that person is not signed in");
-    }
-    if (to == *c->staff_id) {
-        return core::fail(errc::conflict, "the chat is already with that person");
-    }
-    if (active_chats_of(to) >= settings_.max_chats_per_staff) {
-        return core::fail(errc::conflict, "that person already has as many chats as they can take");
+    if (auto ok = routing_.may_transfer(*c->staff_id,
+                                        {to, target != online_.end(), active_chats_of(to)});
+        !ok) {
+        return ok.error();
     }
     std::int64_t from = *c->staff_id;
     // The owner may be offline (a supervisor moving the chat of someone who left).
@@ -446,8 +420,8 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     }
     c->staff_id = to;
     send_chat(conversation_id, to, target->second.links, 0);
-    append(*c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}}, "system",
-           std::nullopt, "",
+    append(*c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}},
+           sender::system, std::nullopt, "",
            [conversation_id, to](store::database& db) { mark_transferred(db, conversation_id, to); },
            {});
     spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
@@ -459,7 +433,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
 core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
                     const std::string& disposition) {
     std::lock_guard lock(mutex_);
-    if (!valid_disposition(disposition)) return disposition_error();
+    if (!valid_disposition(disposition)) return conversations::disposition_error();
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
     end_chat(**owned, disposition);
@@ -468,7 +442,7 @@ core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
 
 void hub::end_chat(conversation& c, const std::string& disposition) {
     if (c.state == status::active) {
-        close_conversation(c, "advocate", disposition);
+        close_conversation(c, closed_by::advocate, disposition);
         return;
     }
     // The visitor already left: record the disposition and let the chat go.
@@ -509,14 +483,14 @@ core::result<> hub::staff_queue_page(const link* l, std::int64_t offset) {
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     s->queue_offset = static_cast<std::size_t>(offset);
-    if (auto x = s->l.lock()) x->deliver(encode(queue_frame(queue_offset(s->queue_offset))));
+    if (auto x = s->l.lock()) x->deliver(encode(queue_frame(queue_.page_start(s->queue_offset))));
     return {};
 }
 
 core::result<> hub::staff_block(const link* l, const std::string& conversation_id,
                                 const std::string& reason, const std::string& disposition) {
     std::lock_guard lock(mutex_);
-    if (!valid_disposition(disposition)) return disposition_error();
+    if (!valid_disposition(disposition)) return conversations::disposition_error();
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
     auto* c = *owned;
@@ -623,13 +597,13 @@ void hub::close_abandoned(std::chrono::seconds grace) {
     std::lock_guard lock(mutex_);
     auto now = clock_.now();
     std::vector<std::string> abandoned;
-    for (const auto& id : queue_) {
-        auto* c = find(id);
+    for (const auto& e : queue_.entries()) {
+        auto* c = find(e.id);
         if (c && c->visitor_key == nullptr && now - c->visitor_gone_at >= grace) {
-            abandoned.push_back(id);
+            abandoned.push_back(e.id);
         }
     }
-    for (const auto& id : abandoned) close_conversation(*find(id), "visitor", "");
+    for (const auto& id : abandoned) close_conversation(*find(id), closed_by::visitor, "");
     if (!abandoned.empty()) spdlog::info("event=abandoned_chats_closed count={}", abandoned.size());
 }
 
@@ -690,29 +664,26 @@ core::result<hub::staff_link*> hub::overseer(const link* l) {
     return s;
 }
 
-void hub::append(conversation& c, json::object body, const std::string& sender,
+void hub::append(conversation& c, json::object body, sender from,
                  std::optional<std::int64_t> staff_id, const std::string& client_id,
                  extra_work also, after_commit then) {
     auto now = clock_.now();
     pending_message p;
     p.conversation_id = c.id;
-    p.seq = ++c.last_seq;
-    p.seq_epoch = c.seq_epoch;
-    p.sender = sender;
+    p.number = c.log.reserve(from, client_id);
+    p.from = from;
     p.client_id = client_id;
     p.staff_id = staff_id;
-    p.message = message_object(body, p.seq, core::unix_seconds(now));
-    if (!client_id.empty()) {
-        (sender == "visitor" ? c.visitor_ids : c.advocate_ids)[client_id] = {p.seq, false};
-    }
+    p.message = message_object(body, p.number.seq, core::unix_seconds(now));
     stored_message row;
-    row.seq = p.seq;
-    row.sender = sender;
+    row.seq = p.number.seq;
+    row.sender = conversations::name(from);
     row.staff_id = staff_id;
     row.client_id = client_id;
-    row.sealed_body = privacy::encrypt(c.key, json::serialize(body), privacy::message_context(c.id, p.seq));
+    row.sealed_body = privacy::encrypt(c.key, json::serialize(body),
+                                       privacy::message_context(c.id, row.seq));
     row.created_at = core::unix_seconds(now);
-    if (sender == "visitor") row.policy_version = policy_.in_force(now);
+    if (from == sender::visitor) row.policy_version = policy_.in_force(now);
     store_.submit(
         [id = c.id, row = std::move(row), also = std::move(also)](store::database& db) {
             if (also) also(db);
@@ -724,19 +695,12 @@ void hub::append(conversation& c, json::object body, const std::string& sender,
             if (!r) {
                 spdlog::error("event=message_not_stored");
                 if (conv) {
-                    // Numbers stay gap-free: the next message takes this one's seq. Messages
-                    // numbered after it are refused by the store (insert_message), and their
-                    // failures, from the old epoch, leave the counter alone.
-                    if (p.seq_epoch == conv->seq_epoch) {
-                        conv->last_seq = p.seq - 1;
-                        ++conv->seq_epoch;
-                    }
-                    auto& ids = p.sender == "visitor" ? conv->visitor_ids : conv->advocate_ids;
-                    if (auto it = ids.find(p.client_id); it != ids.end() && it->second.seq == p.seq) {
-                        ids.erase(it);
-                    }
-                    auto frame = error_frame({errc::internal, "the message was not saved; please send it again"}, p.client_id);
-                    p.sender == "visitor" ? to_visitor(*conv, frame) : to_owner(*conv, frame);
+                    // The next message takes this one's number: clients never see a gap.
+                    conv->log.failed(p.number, p.from, p.client_id);
+                    auto frame = error_frame(
+                        {errc::internal, "the message was not saved; please send it again"},
+                        p.client_id);
+                    p.from == sender::visitor ? to_visitor(*conv, frame) : to_owner(*conv, frame);
                 }
                 return;
             }
@@ -748,17 +712,15 @@ void hub::append(conversation& c, json::object body, const std::string& sender,
 void hub::on_stored(const pending_message& p) {
     auto* c = find(p.conversation_id);
     if (c == nullptr) return;
-    if (!p.client_id.empty()) {
-        auto& ids = p.sender == "visitor" ? c->visitor_ids : c->advocate_ids;
-        ids[p.client_id].stored = true;
-    }
+    c->log.stored(p.from, p.client_id);
+    auto seq = p.number.seq;
     if (auto v = c->visitor.lock()) {
         // The ack goes out even for a message the resume replay already carried: a client
         // that resent it is waiting for it, and acks are idempotent.
-        if (p.sender == "visitor" && !p.client_id.empty()) {
-            v->deliver(encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", p.seq}}));
+        if (p.from == sender::visitor && !p.client_id.empty()) {
+            v->deliver(encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", seq}}));
         }
-        if (p.seq > c->visitor_replay_through) {
+        if (seq > c->visitor_replay_through) {
             v->deliver(encode({{"type", "message"}, {"message", p.message}}));
         }
     }
@@ -769,14 +731,14 @@ void hub::on_stored(const pending_message& p) {
         auto it = staff_links_.find(l);
         if (it == staff_links_.end()) continue;
         auto through = it->second.replay_through.find(c->id);
-        if (through == it->second.replay_through.end() || p.seq <= through->second) continue;
+        if (through == it->second.replay_through.end() || seq <= through->second) continue;
         auto x = it->second.l.lock();
         if (!x) continue;
-        if (p.sender == "advocate" && !p.client_id.empty()) {
+        if (p.from == sender::advocate && !p.client_id.empty()) {
             x->deliver(encode({{"type", "ack"},
-                                  {"conversation_id", c->id},
-                                  {"client_id", p.client_id},
-                                  {"seq", p.seq}}));
+                               {"conversation_id", c->id},
+                               {"client_id", p.client_id},
+                               {"seq", seq}}));
         }
         x->deliver(encode({{"type", "message"}, {"conversation_id", c->id}, {"message", p.message}}));
     }
@@ -786,7 +748,7 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
                     std::set<const link*> to, std::int64_t after_seq) {
     auto* c = find(conversation_id);
     if (c == nullptr) return;
-    std::int64_t through = c->last_seq;
+    std::int64_t through = c->log.last_seq();
     for (const auto* l : to) {
         if (auto it = staff_links_.find(l); it != staff_links_.end()) {
             it->second.replay_through[conversation_id] = through;
@@ -823,38 +785,35 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
         });
 }
 
-void hub::close_conversation(conversation& c, const std::string& by,
-                             const std::string& disposition) {
+void hub::close_conversation(conversation& c, closed_by by, const std::string& disposition) {
+    auto outcome = conversations::close(c.state, by, c.staff_id.has_value(), disposition);
     bool was_waiting = c.state == status::waiting;
     c.state = status::closed;
     c.closed_at = clock_.now();
-    c.needs_disposition = by == "visitor" && c.staff_id.has_value();
+    c.needs_disposition = outcome.advocate_owes_disposition;
     by_token_.erase(c.token_hash);
-    if (was_waiting) {
-        queue_.erase(std::remove(queue_.begin(), queue_.end(), c.id), queue_.end());
-    }
+    if (was_waiting) queue_.leave(c.id);
     std::string id = c.id;
+    std::string who(conversations::name(by));
     auto at = core::unix_seconds(clock_.now());
     extra_work evaluation;
-    if (!c.needs_disposition) {
-        evaluation = record_evaluation(c, was_waiting ? "left_queue" : disposition);
-    }
-    append(c, {{"from", "system"}, {"event", "ended"}, {"by", by}}, "system", std::nullopt, "",
-           [id, by, at, disposition, evaluation](store::database& db) {
-               mark_closed(db, id, by, at);
+    if (!outcome.advocate_owes_disposition) evaluation = record_evaluation(c, outcome.disposition);
+    append(c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt, "",
+           [id, who, at, disposition, evaluation](store::database& db) {
+               mark_closed(db, id, who, at);
                if (!disposition.empty()) set_disposition(db, id, disposition);
                if (evaluation) evaluation(db);
            },
-           [this, id, by]() {
+           [this, id, who]() {
                auto* conv = find(id);
                if (conv == nullptr) return;
-               to_visitor(*conv, encode({{"type", "ended"}, {"by", by}}));
+               to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
                // The visitor's connection may start a new chat now.
                if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
                conv->visitor.reset();
                conv->visitor_key = nullptr;
                if (conv->needs_disposition) {
-                   to_owner(*conv, encode({{"type", "ended"}, {"conversation_id", id}, {"by", by}}));
+                   to_owner(*conv, encode({{"type", "ended"}, {"conversation_id", id}, {"by", who}}));
                } else {
                    to_owner(*conv, encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "closed"}}));
                    forget(id);
@@ -862,7 +821,7 @@ void hub::close_conversation(conversation& c, const std::string& by,
                broadcast_staff();
                broadcast_overview();
            });
-    spdlog::info("event=chat_closed by={}", by);
+    spdlog::info("event=chat_closed by={}", who);
     if (was_waiting) broadcast_queue();
 }
 
@@ -887,16 +846,13 @@ void hub::forget(const std::string& conversation_id) {
     if (c == nullptr) return;
     by_token_.erase(c->token_hash);
     if (c->visitor_key) visitor_links_.erase(c->visitor_key);
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), conversation_id), queue_.end());
+    queue_.leave(conversation_id);
     for (auto& [l, s] : staff_links_) s.replay_through.erase(conversation_id);
     conversations_.erase(conversation_id);
 }
 
 json::object hub::conversation_state(const conversation& c) const {
-    const char* st = c.state == status::waiting  ? "waiting"
-                     : c.state == status::active ? "active"
-                                                 : "closed";
-    json::object o{{"status", st}, {"last_seq", c.last_seq}};
+    json::object o{{"status", conversations::name(c.state)}, {"last_seq", c.log.last_seq()}};
     if (c.staff_id) {
         o["advocate"] = advocate_name(c);
     } else {
@@ -942,30 +898,9 @@ int hub::active_chats_of(std::int64_t staff_id) const {
     return n;
 }
 
-bool hub::network_allows_new_chat(const std::string& network_key) {
-    auto now = clock_.now();
-    auto& times = new_chats_by_network_[network_key];
-    while (!times.empty() && now - times.front() > std::chrono::hours(1)) times.pop_front();
-    if (static_cast<int>(times.size()) >= settings_.new_chats_per_network_per_hour) return false;
-    times.push_back(now);
-    // Forget networks with nothing recent so the map cannot grow without bound.
-    std::erase_if(new_chats_by_network_, [&](const auto& kv) {
-        return kv.second.empty() || now - kv.second.back() > std::chrono::hours(1);
-    });
-    return true;
-}
-
-std::int64_t hub::estimated_wait_s(std::size_t position) const {
-    auto available = std::count_if(online_.begin(), online_.end(),
-                                   [](const auto& kv) { return kv.second.available; });
-    if (available == 0) return 0;
-    std::int64_t average =
-        recent_waits_s_.empty()
-            ? default_wait_s
-            : std::accumulate(recent_waits_s_.begin(), recent_waits_s_.end(), std::int64_t{0}) /
-                  static_cast<std::int64_t>(recent_waits_s_.size());
-    average = std::max<std::int64_t>(average, 30);
-    return (static_cast<std::int64_t>(position) * average + available - 1) / available;
+std::size_t hub::available_advocates() const {
+    return static_cast<std::size_t>(std::count_if(
+        online_.begin(), online_.end(), [](const auto& kv) { return kv.second.available; }));
 }
 
 void hub::to_visitor(const conversation& c, const std::string& frame) const {
@@ -990,18 +925,19 @@ void hub::broadcast_queue() {
     // Each console gets the page it looks at; most look at the first, so few are built.
     std::map<std::size_t, std::string> pages;
     for (const auto& [l, s] : staff_links_) {
-        auto offset = queue_offset(s.queue_offset);
+        auto offset = queue_.page_start(s.queue_offset);
         auto page = pages.find(offset);
         if (page == pages.end()) page = pages.emplace(offset, encode(queue_frame(offset))).first;
         if (auto x = s.l.lock()) x->deliver(page->second);
     }
     std::size_t position = 0;
-    for (const auto& id : queue_) {
+    auto available = available_advocates();
+    for (const auto& e : queue_.entries()) {
         ++position;
-        auto* c = find(id);
+        auto* c = find(e.id);
         if (c == nullptr || c->visitor_key == nullptr) continue;
         // Only what changed: with many waiting, every accept moves everyone.
-        auto estimate = estimated_wait_s(position);
+        auto estimate = queue_.estimated_wait(position, available).count();
         if (c->position_sent == position && c->estimate_sent == estimate) continue;
         c->position_sent = position;
         c->estimate_sent = estimate;
@@ -1017,11 +953,6 @@ json::object hub::queue_frame(std::size_t offset) const {
             {"total", queue_.size()},
             {"offset", offset},
             {"entries", queue_entries(offset)}};
-}
-
-std::size_t hub::queue_offset(std::size_t requested) const {
-    if (queue_.empty()) return 0;
-    return std::min(requested, (queue_.size() - 1) / queue_page_size * queue_page_size);
 }
 
 json::object hub::blocks_frame() {
@@ -1071,14 +1002,11 @@ void hub::broadcast_overview() {
 
 json::array hub::queue_entries(std::size_t offset) const {
     json::array out;
-    if (offset >= queue_.size()) return out;
-    for (auto id_it = queue_.begin() + static_cast<std::ptrdiff_t>(offset);
-         id_it != queue_.end() && out.size() < queue_page_size; ++id_it) {
-        const auto& id = *id_it;
-        auto it = conversations_.find(id);
+    for (const auto& e : queue_.page(offset)) {
+        auto it = conversations_.find(e.id);
         if (it == conversations_.end()) continue;
         const auto& c = it->second;
-        out.push_back({{"conversation_id", id},
+        out.push_back({{"conversation_id", e.id},
                        {"waiting_since", core::format_utc(c.created_at)},
                        {"has_intake", !c.intake.empty()},
                        {"visitor_connected", c.visitor_key != nullptr},
@@ -1102,11 +1030,10 @@ json::array hub::staff_list() const {
 json::array hub::overview() const {
     json::array out;
     // Like the queue, only the head of a long one: every change sends this to every overseer.
-    for (const auto& id : queue_) {
-        if (out.size() == queue_page_size) break;
-        auto it = conversations_.find(id);
+    for (const auto& e : queue_.page(0)) {
+        auto it = conversations_.find(e.id);
         if (it == conversations_.end()) continue;
-        out.push_back({{"conversation_id", id},
+        out.push_back({{"conversation_id", e.id},
                        {"status", "waiting"},
                        {"advocate", nullptr},
                        {"waiting_since", core::format_utc(it->second.created_at)},

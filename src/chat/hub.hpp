@@ -9,6 +9,12 @@
 
 #include "chat/link.hpp"
 #include "chat/visitor_blocks.hpp"
+#include "conversations/closing.hpp"
+#include "conversations/message_log.hpp"
+#include "conversations/new_chat_limit.hpp"
+#include "conversations/queue.hpp"
+#include "conversations/routing.hpp"
+#include "conversations/types.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "privacy/keyring.hpp"
@@ -38,9 +44,6 @@ struct hub_settings {
     /// Draws the id of a new conversation. Tests replace it to give two stores one id.
     std::function<std::string()> new_conversation_id = [] { return core::random_hex(16); };
 };
-
-/// A disposition is a fixed code, never free text, so it can never carry visitor data.
-bool valid_disposition(std::string_view code);
 
 class hub {
 public:
@@ -106,11 +109,9 @@ public:
     counts snapshot() const;
 
 private:
-    enum class status { waiting, active, closed };
-    struct sent_id {
-        std::int64_t seq = 0;
-        bool stored = false;
-    };
+    using status = conversations::status;
+    using sender = conversations::sender;
+    using closed_by = conversations::closed_by;
     struct conversation {
         std::string id;
         std::string lang;
@@ -123,12 +124,7 @@ private:
         std::optional<std::int64_t> staff_id;
         boost::json::object intake;
         std::string network_key;  // of the visitor's latest connection; memory only
-        std::int64_t last_seq = 0;
-        // Bumped when a message fails to commit and last_seq falls back to before it; the
-        // later messages already in flight then fail too (see append), once each.
-        std::uint64_t seq_epoch = 0;
-        std::map<std::string, sent_id> visitor_ids;
-        std::map<std::string, sent_id> advocate_ids;
+        conversations::message_log log;
         std::weak_ptr<link> visitor;
         const link* visitor_key = nullptr;
         core::time_point visitor_gone_at{};  // when the last visitor connection ended
@@ -152,9 +148,8 @@ private:
     };
     struct pending_message {
         std::string conversation_id;
-        std::int64_t seq = 0;
-        std::uint64_t seq_epoch = 0;
-        std::string sender;
+        conversations::message_log::reservation number;
+        sender from = sender::system;
         std::string client_id;
         std::optional<std::int64_t> staff_id;
         boost::json::object message;  // the wire message object
@@ -174,7 +169,7 @@ private:
     void end_chat(conversation& c, const std::string& disposition);
     /// The caller's member when they oversee (supervisor, admin); forbidden otherwise.
     core::result<staff_link*> overseer(const link* l);
-    void append(conversation& c, boost::json::object body, const std::string& sender,
+    void append(conversation& c, boost::json::object body, sender from,
                 std::optional<std::int64_t> staff_id, const std::string& client_id,
                 extra_work also, after_commit then);
     void on_stored(const pending_message& p);
@@ -182,7 +177,7 @@ private:
                    std::set<const link*> to, std::int64_t after_seq);
     /// The evaluation record of a conversation that is finished, written with `disposition`.
     extra_work record_evaluation(const conversation& c, const std::string& disposition) const;
-    void close_conversation(conversation& c, const std::string& by, const std::string& disposition);
+    void close_conversation(conversation& c, closed_by by, const std::string& disposition);
     void forget(const std::string& conversation_id);
     boost::json::object conversation_state(const conversation& c) const;
     boost::json::object chat_object(const conversation& c) const;
@@ -190,8 +185,7 @@ private:
                                        std::int64_t at) const;
     std::string advocate_name(const conversation& c) const;
     int active_chats_of(std::int64_t staff_id) const;
-    bool network_allows_new_chat(const std::string& network_key);
-    std::int64_t estimated_wait_s(std::size_t position) const;
+    std::size_t available_advocates() const;
     void to_visitor(const conversation& c, const std::string& frame) const;
     void to_owner(const conversation& c, const std::string& frame) const;
     void to_staff(std::int64_t staff_id, const std::string& frame) const;
@@ -199,11 +193,8 @@ private:
     void broadcast_staff();
     void broadcast_overview();
     void broadcast_blocks();
-    /// One page of the queue (at most `queue_page_size` entries) from `offset`: sending a
-    /// thousand entries on every change would flood every console.
+    /// One page of the queue from `offset` (conversations::queue::page).
     boost::json::array queue_entries(std::size_t offset) const;
-    /// Where a page asked for at `requested` starts now: past the end, the last page.
-    std::size_t queue_offset(std::size_t requested) const;
     boost::json::object queue_frame(std::size_t offset) const;
     boost::json::object blocks_frame();
     boost::json::array staff_list() const;
@@ -218,13 +209,13 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, conversation> conversations_;
     std::map<std::string, std::string> by_token_;
-    std::deque<std::string> queue_;  // waiting conversation ids, oldest first
+    conversations::queue queue_;
+    conversations::routing routing_;
+    conversations::new_chat_limit new_chats_;
     std::map<const link*, std::string> visitor_links_;
     std::map<const link*, staff_link> staff_links_;
     std::map<std::int64_t, staff_presence> online_;
     std::map<std::int64_t, std::string> staff_names_;
-    std::deque<std::int64_t> recent_waits_s_;
-    std::map<std::string, std::deque<core::time_point>> new_chats_by_network_;
     visitor_blocks blocks_;
 };
 
