@@ -19,24 +19,26 @@ std::optional<incoming_frame> frame_gate::admit(std::string_view text) {
         }
     }
     if (!allowed) {
-        link_.deliver(error_frame({errc::rate_limited, "too many frames; this one was dropped"}, ref));
+        link_.deliver(make_frame(error_frame({errc::rate_limited, "too many frames; this one was dropped"}, ref)));
         return std::nullopt;
     }
     if (!parsed) {
-        link_.deliver(error_frame(parsed.error()));
+        link_.deliver(make_frame(error_frame(parsed.error())));
         return std::nullopt;
     }
     std::string type(parsed->at("type").as_string());
     if (type == "ping") {
         // Browsers cannot see WebSocket pings; this lets a client notice a dead connection.
-        link_.deliver(R"({"type":"pong"})");
+        static const frame_ptr pong = make_frame(R"({"type":"pong"})");
+        link_.deliver(pong);
         return std::nullopt;
     }
     return incoming_frame{std::move(*parsed), std::move(type), std::move(ref)};
 }
 
 void frame_gate::refuse_binary() {
-    link_.deliver(error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"}));
+    link_.deliver(
+        make_frame(error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"})));
 }
 
 }  // namespace sc::chat

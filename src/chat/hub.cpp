@@ -27,16 +27,6 @@ using conversations::valid_disposition;
 constexpr const char* service_unavailable =
     "The chat service is not available right now. If you are in danger, call 911.";
 
-void send_error(const std::shared_ptr<link>& l, errc code, std::string message,
-                std::string_view ref = {}) {
-    if (l) l->deliver(error_frame({code, std::move(message)}, ref));
-}
-
-void send_error(const std::weak_ptr<link>& l, errc code, std::string message,
-                std::string_view ref = {}) {
-    send_error(l.lock(), code, std::move(message), ref);
-}
-
 }  // namespace
 
 hub::hub(store::worker& store, const privacy::keyring& keys,
@@ -58,7 +48,7 @@ void hub::load() {
     });
     auto members = store_.call([](store::database& db) { return staff::list_members(db); });
     std::vector<std::string> unreadable;
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     for (const auto& m : members) staff_names_[m.id] = m.name;
     for (const auto& r : rows) {
         conversation c;
@@ -113,7 +103,7 @@ void hub::load() {
 
 core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object intake, std::string lang,
                         const std::string& network_key) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     if (visitor_links_.contains(l.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
@@ -152,10 +142,10 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     std::weak_ptr<link> weak = l;
     store_.submit([row = std::move(row)](store::database& db) { insert_conversation(db, row); },
                   [this, id, token, weak](core::result<> r) {
-                      std::lock_guard inner(mutex_);
+                      section inner(*this);
                       auto* conv = find(id);
                       if (!r) {
-                          send_error(weak, errc::internal, "the chat could not be started");
+                          send(weak.lock(), error_frame({errc::internal, "the chat could not be started"}));
                           if (conv) forget(id);
                           return;
                       }
@@ -163,7 +153,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
                       queue_.join(id, conv->created_at);
                       spdlog::info("event=chat_started queue={}", queue_.size());
                       if (auto v = weak.lock()) {
-                          v->deliver(encode({{"type", "started"},
+                          send(v, encode({{"type", "started"},
                                                 {"token", token},
                                                 {"conversation", conversation_state(*conv)}}));
                       }
@@ -175,7 +165,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
 
 core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
                                    std::int64_t last_seq, const std::string& network_key) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     if (visitor_links_.contains(l.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
@@ -186,7 +176,7 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
     }
     if (auto old = c->visitor.lock(); old && old.get() != l.get()) {
         visitor_links_.erase(old.get());
-        old->close(4001, "the chat continued in another window");
+        send_close(old, 4001, "the chat continued in another window");
     }
     c->visitor = l;
     c->visitor_key = l.get();
@@ -204,16 +194,16 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
             *messages = load_messages(db, id, after, through);
         },
         [this, messages, id, weak](core::result<> r) {
-            std::lock_guard inner(mutex_);
+            section inner(*this);
             auto v = weak.lock();
             auto* conv = find(id);
             if (!v || !conv) return;
-            if (!r) return send_error(v, errc::internal, "the chat could not be resumed");
-            v->deliver(encode({{"type", "resumed"}, {"conversation", conversation_state(*conv)}}));
+            if (!r) return send(v, error_frame({errc::internal, "the chat could not be resumed"}));
+            send(v, encode({{"type", "resumed"}, {"conversation", conversation_state(*conv)}}));
             for (const auto& m : *messages) {
                 auto body = json::parse(privacy::decrypt(conv->key, m.sealed_body,
                                                          privacy::message_context(id, m.seq)));
-                v->deliver(encode(
+                send(v, encode(
                     {{"type", "message"},
                      {"message", message_object(body.as_object(), m.seq, m.created_at)}}));
             }
@@ -229,7 +219,7 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
 }
 
 core::result<> hub::visitor_send(const link* l, std::string client_id, std::string text) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state == status::closed) return core::fail(errc::conflict, "this chat has ended");
@@ -249,7 +239,7 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
 }
 
 core::result<> hub::visitor_typing(const link* l, bool active) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state == status::active && !blocks_.is_blocked(c->network_key)) {
@@ -259,7 +249,7 @@ core::result<> hub::visitor_typing(const link* l, bool active) {
 }
 
 core::result<> hub::visitor_end(const link* l) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state != status::closed) close_conversation(*c, closed_by::visitor, "");
@@ -267,7 +257,7 @@ core::result<> hub::visitor_end(const link* l) {
 }
 
 void hub::visitor_gone(const link* l) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto it = visitor_links_.find(l);
     if (it == visitor_links_.end()) return;
     std::string id = it->second;
@@ -288,7 +278,7 @@ void hub::visitor_gone(const link* l) {
 
 void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
                      std::string session_id) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     staff_names_[m.id] = m.name;
     auto& presence = online_[m.id];
     presence.who = m;
@@ -310,7 +300,7 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
                        {"staff", staff_list()},
                        {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
     if (staff::oversees(m.staff_role)) state["blocks"] = blocks_frame().at("blocks");
-    l->deliver(encode(state));
+    send(l, encode(state));
     for (const auto& [id, c] : conversations_) {
         if (c.staff_id == m.id && (c.state == status::active || c.needs_disposition)) {
             send_chat(id, m.id, me, 0);
@@ -321,7 +311,7 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
 }
 
 core::result<> hub::staff_availability(const link* l, bool available) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     online_[s->staff_id].available = available;
@@ -331,7 +321,7 @@ core::result<> hub::staff_availability(const link* l, bool available) {
 }
 
 core::result<> hub::staff_accept(const link* l, const std::string& conversation_id) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     auto* c = find(conversation_id);
@@ -366,7 +356,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
 
 core::result<> hub::staff_send(const link* l, const std::string& conversation_id, std::string client_id,
                      std::string text) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
     auto* c = *owned;
@@ -386,7 +376,7 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
 }
 
 core::result<> hub::staff_typing(const link* l, const std::string& conversation_id, bool active) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
     to_visitor(**owned, encode({{"type", "typing"}, {"active", active}}));
@@ -394,7 +384,7 @@ core::result<> hub::staff_typing(const link* l, const std::string& conversation_
 }
 
 core::result<> hub::staff_transfer(const link* l, const std::string& conversation_id, std::int64_t to) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false);
     if (!owned) return owned.error();
     auto* c = *owned;
@@ -411,7 +401,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
             if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
                 it->second.replay_through.erase(conversation_id);
                 if (auto x = it->second.l.lock()) {
-                    x->deliver(encode({{"type", "removed"},
+                    send(x, encode({{"type", "removed"},
                                        {"conversation_id", conversation_id},
                                        {"reason", "transferred"}}));
                 }
@@ -432,7 +422,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
 
 core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
                     const std::string& disposition) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     if (!valid_disposition(disposition)) return conversations::disposition_error();
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
@@ -455,7 +445,7 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
             evaluation(db);
         },
         [this, id](core::result<> r) {
-            std::lock_guard inner(mutex_);
+            section inner(*this);
             auto* conv = find(id);
             if (!conv) return;
             if (!r) {
@@ -471,7 +461,7 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
 }
 
 core::result<> hub::staff_history(const link* l, const std::string& conversation_id, std::int64_t after_seq) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
     send_chat(conversation_id, staff_of(l)->staff_id, {l}, after_seq);
@@ -479,17 +469,17 @@ core::result<> hub::staff_history(const link* l, const std::string& conversation
 }
 
 core::result<> hub::staff_queue_page(const link* l, std::int64_t offset) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     s->queue_offset = static_cast<std::size_t>(offset);
-    if (auto x = s->l.lock()) x->deliver(encode(queue_frame(queue_.page_start(s->queue_offset))));
+    if (auto x = s->l.lock()) send(x, encode(queue_frame(queue_.page_start(s->queue_offset))));
     return {};
 }
 
 core::result<> hub::staff_block(const link* l, const std::string& conversation_id,
                                 const std::string& reason, const std::string& disposition) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     if (!valid_disposition(disposition)) return conversations::disposition_error();
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
@@ -506,7 +496,7 @@ core::result<> hub::staff_block(const link* l, const std::string& conversation_i
             if (!r) spdlog::error("event=audit_not_stored action=visitor_blocked");
         });
     if (auto x = staff_of(l)->l.lock()) {
-        x->deliver(encode({{"type", "blocked"},
+        send(x, encode({{"type", "blocked"},
                            {"conversation_id", conversation_id},
                            {"block_id", placed->id},
                            {"expires_at", core::format_utc(placed->expires_at)}}));
@@ -518,15 +508,15 @@ core::result<> hub::staff_block(const link* l, const std::string& conversation_i
 }
 
 core::result<> hub::staff_blocks(const link* l) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto s = overseer(l);
     if (!s) return s.error();
-    if (auto x = (*s)->l.lock()) x->deliver(encode(blocks_frame()));
+    if (auto x = (*s)->l.lock()) send(x, encode(blocks_frame()));
     return {};
 }
 
 core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto s = overseer(l);
     if (!s) return s.error();
     if (auto r = blocks_.lift(block_id); !r) return r.error();
@@ -540,7 +530,7 @@ core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
             if (!r) spdlog::error("event=audit_not_stored action=visitor_block_lifted");
         });
     if (auto x = (*s)->l.lock()) {
-        x->deliver(encode({{"type", "unblocked"}, {"block_id", block_id}}));
+        send(x, encode({{"type", "unblocked"}, {"block_id", block_id}}));
     }
     spdlog::info("event=visitor_block_lifted staff_id={}", staff_id);
     broadcast_blocks();
@@ -548,7 +538,7 @@ core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
 }
 
 void hub::staff_gone(const link* l) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto it = staff_links_.find(l);
     if (it == staff_links_.end()) return;
     auto staff_id = it->second.staff_id;
@@ -565,26 +555,26 @@ void hub::staff_gone(const link* l) {
 }
 
 void hub::disconnect_staff(std::int64_t staff_id) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto p = online_.find(staff_id);
     if (p == online_.end()) return;
     for (const auto* l : p->second.links) {
         if (auto it = staff_links_.find(l); it != staff_links_.end()) {
-            if (auto x = it->second.l.lock()) x->close(4401, "signed out");
+            send_close(it->second.l.lock(), 4401, "signed out");
         }
     }
 }
 
 void hub::disconnect_session(const std::string& session_id) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     for (const auto& [l, s] : staff_links_) {
         if (s.session_id != session_id) continue;
-        if (auto x = s.l.lock()) x->close(4401, "signed out");
+        send_close(s.l.lock(), 4401, "signed out");
     }
 }
 
 void hub::forget_purged(const std::vector<std::string>& conversation_ids) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     for (const auto& id : conversation_ids) {
         auto* c = find(id);
         if (c == nullptr) continue;
@@ -594,7 +584,7 @@ void hub::forget_purged(const std::vector<std::string>& conversation_ids) {
 }
 
 void hub::close_abandoned(std::chrono::seconds grace) {
-    std::lock_guard lock(mutex_);
+    section lock(*this);
     auto now = clock_.now();
     std::vector<std::string> abandoned;
     for (const auto& e : queue_.entries()) {
@@ -619,6 +609,37 @@ hub::counts hub::snapshot() const {
 }
 
 // ---------------------------------------------------------------- internals
+
+hub::section::section(hub& h) : hub_(h), lock_(h.mutex_) {}
+
+hub::section::~section() {
+    auto out = std::move(hub_.outbox_);
+    hub_.outbox_.clear();
+    // The delivery lock is taken before the hub's is let go: frames decided in one section
+    // reach each connection before those of the next, while the hub already serves others.
+    std::lock_guard delivering(hub_.delivery_mutex_);
+    lock_.unlock();
+    for (auto& o : out) {
+        if (o.frame) {
+            o.to->deliver(std::move(o.frame));
+        } else {
+            o.to->close(o.close_code, std::move(o.close_reason));
+        }
+    }
+}
+
+void hub::send(const std::shared_ptr<link>& to, frame_ptr frame) {
+    if (to) outbox_.push_back({to, std::move(frame), 0, {}});
+}
+
+void hub::send(const std::shared_ptr<link>& to, std::string frame) {
+    send(to, make_frame(std::move(frame)));
+}
+
+void hub::send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason) {
+    if (to) outbox_.push_back({to, nullptr, code, std::move(reason)});
+}
+
 
 hub::conversation* hub::find(const std::string& id) {
     auto it = conversations_.find(id);
@@ -690,7 +711,7 @@ void hub::append(conversation& c, json::object body, sender from,
             insert_message(db, id, row);
         },
         [this, p = std::move(p), then = std::move(then)](core::result<> r) {
-            std::lock_guard lock(mutex_);
+            section lock(*this);
             auto* conv = find(p.conversation_id);
             if (!r) {
                 spdlog::error("event=message_not_stored");
@@ -718,10 +739,10 @@ void hub::on_stored(const pending_message& p) {
         // The ack goes out even for a message the resume replay already carried: a client
         // that resent it is waiting for it, and acks are idempotent.
         if (p.from == sender::visitor && !p.client_id.empty()) {
-            v->deliver(encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", seq}}));
+            send(v, encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", seq}}));
         }
         if (seq > c->visitor_replay_through) {
-            v->deliver(encode({{"type", "message"}, {"message", p.message}}));
+            send(v, encode({{"type", "message"}, {"message", p.message}}));
         }
     }
     if (!c->staff_id) return;
@@ -735,12 +756,12 @@ void hub::on_stored(const pending_message& p) {
         auto x = it->second.l.lock();
         if (!x) continue;
         if (p.from == sender::advocate && !p.client_id.empty()) {
-            x->deliver(encode({{"type", "ack"},
+            send(x, encode({{"type", "ack"},
                                {"conversation_id", c->id},
                                {"client_id", p.client_id},
                                {"seq", seq}}));
         }
-        x->deliver(encode({{"type", "message"}, {"conversation_id", c->id}, {"message", p.message}}));
+        send(x, encode({{"type", "message"}, {"conversation_id", c->id}, {"message", p.message}}));
     }
 }
 
@@ -762,7 +783,7 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             privacy::audit(db, now, staff_id, "transcript_opened", conversation_id);
         },
         [this, messages, conversation_id, to](core::result<> r) {
-            std::lock_guard lock(mutex_);
+            section lock(*this);
             auto* conv = find(conversation_id);
             if (conv == nullptr) return;
             json::object chat = chat_object(*conv);
@@ -775,12 +796,12 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
                 }
             }
             chat["messages"] = std::move(list);
-            auto frame = r ? encode({{"type", "chat"}, {"chat", chat}})
-                           : error_frame({errc::internal, "the chat history could not be read"});
+            auto frame = make_frame(r ? encode({{"type", "chat"}, {"chat", chat}})
+                                      : error_frame({errc::internal, "the chat history could not be read"}));
             for (const auto* l : to) {
                 auto it = staff_links_.find(l);
                 if (it == staff_links_.end()) continue;
-                if (auto x = it->second.l.lock()) x->deliver(frame);
+                if (auto x = it->second.l.lock()) send(x, frame);
             }
         });
 }
@@ -903,32 +924,32 @@ std::size_t hub::available_advocates() const {
         online_.begin(), online_.end(), [](const auto& kv) { return kv.second.available; }));
 }
 
-void hub::to_visitor(const conversation& c, const std::string& frame) const {
-    if (auto v = c.visitor.lock()) v->deliver(frame);
-}
+void hub::to_visitor(const conversation& c, frame_ptr frame) { send(c.visitor.lock(), std::move(frame)); }
 
-void hub::to_owner(const conversation& c, const std::string& frame) const {
+void hub::to_owner(const conversation& c, frame_ptr frame) {
     if (c.staff_id) to_staff(*c.staff_id, frame);
 }
 
-void hub::to_staff(std::int64_t staff_id, const std::string& frame) const {
+void hub::to_staff(std::int64_t staff_id, const frame_ptr& frame) {
     auto p = online_.find(staff_id);
     if (p == online_.end()) return;
     for (const auto* l : p->second.links) {
         auto it = staff_links_.find(l);
         if (it == staff_links_.end()) continue;
-        if (auto x = it->second.l.lock()) x->deliver(frame);
+        if (auto x = it->second.l.lock()) send(x, frame);
     }
 }
 
 void hub::broadcast_queue() {
     // Each console gets the page it looks at; most look at the first, so few are built.
-    std::map<std::size_t, std::string> pages;
+    std::map<std::size_t, frame_ptr> pages;
     for (const auto& [l, s] : staff_links_) {
         auto offset = queue_.page_start(s.queue_offset);
         auto page = pages.find(offset);
-        if (page == pages.end()) page = pages.emplace(offset, encode(queue_frame(offset))).first;
-        if (auto x = s.l.lock()) x->deliver(page->second);
+        if (page == pages.end()) {
+            page = pages.emplace(offset, make_frame(encode(queue_frame(offset)))).first;
+        }
+        if (auto x = s.l.lock()) send(x, page->second);
     }
     std::size_t position = 0;
     auto available = available_advocates();
@@ -971,32 +992,32 @@ json::object hub::blocks_frame() {
 }
 
 void hub::broadcast_blocks() {
-    std::string frame;
+    frame_ptr frame;
     for (const auto& [l, s] : staff_links_) {
         auto p = online_.find(s.staff_id);
         if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
-        if (frame.empty()) frame = encode(blocks_frame());
-        if (auto x = s.l.lock()) x->deliver(frame);
+        if (!frame) frame = make_frame(encode(blocks_frame()));
+        if (auto x = s.l.lock()) send(x, frame);
     }
 }
 
 void hub::broadcast_staff() {
-    auto frame = encode({{"type", "staff"}, {"staff", staff_list()}});
+    auto frame = make_frame(encode({{"type", "staff"}, {"staff", staff_list()}}));
     for (const auto& [l, s] : staff_links_) {
-        if (auto x = s.l.lock()) x->deliver(frame);
+        if (auto x = s.l.lock()) send(x, frame);
     }
 }
 
 void hub::broadcast_overview() {
-    std::string frame;
+    frame_ptr frame;
     for (const auto& [l, s] : staff_links_) {
         auto p = online_.find(s.staff_id);
         if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
-        if (frame.empty()) {
-            frame =
-                encode({{"type", "overview"}, {"chats", overview()}, {"waiting", queue_.size()}});
+        if (!frame) {
+            frame = make_frame(
+                encode({{"type", "overview"}, {"chats", overview()}, {"waiting", queue_.size()}}));
         }
-        if (auto x = s.l.lock()) x->deliver(frame);
+        if (auto x = s.l.lock()) send(x, frame);
     }
 }
 

@@ -157,7 +157,31 @@ private:
     using extra_work = std::function<void(store::database&)>;
     using after_commit = std::function<void()>;
 
-    // All private functions expect mutex_ held.
+    /// The hub's lock, held for the life of the object, and what was decided under it: what
+    /// the hub sends while it holds the lock is queued, and delivered once it is released.
+    class section {
+    public:
+        explicit section(hub& h);
+        section(const section&) = delete;
+        section& operator=(const section&) = delete;
+        ~section();
+
+    private:
+        hub& hub_;
+        std::unique_lock<std::mutex> lock_;
+    };
+    /// A frame (or, without one, a close) for one connection, waiting for the lock to go.
+    struct outgoing {
+        std::shared_ptr<link> to;
+        frame_ptr frame;
+        std::uint16_t close_code = 0;
+        std::string close_reason;
+    };
+
+    // All private functions expect mutex_ held (a section).
+    void send(const std::shared_ptr<link>& to, frame_ptr frame);
+    void send(const std::shared_ptr<link>& to, std::string frame);
+    void send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason);
     conversation* find(const std::string& id);
     conversation* visitor_conversation(const link* l);
     staff_link* staff_of(const link* l);
@@ -186,9 +210,15 @@ private:
     std::string advocate_name(const conversation& c) const;
     int active_chats_of(std::int64_t staff_id) const;
     std::size_t available_advocates() const;
-    void to_visitor(const conversation& c, const std::string& frame) const;
-    void to_owner(const conversation& c, const std::string& frame) const;
-    void to_staff(std::int64_t staff_id, const std::string& frame) const;
+    void to_visitor(const conversation& c, frame_ptr frame);
+    void to_visitor(const conversation& c, std::string frame) {
+        to_visitor(c, make_frame(std::move(frame)));
+    }
+    void to_owner(const conversation& c, frame_ptr frame);
+    void to_owner(const conversation& c, std::string frame) {
+        to_owner(c, make_frame(std::move(frame)));
+    }
+    void to_staff(std::int64_t staff_id, const frame_ptr& frame);
     void broadcast_queue();
     void broadcast_staff();
     void broadcast_overview();
@@ -207,6 +237,8 @@ private:
     hub_settings settings_;
 
     mutable std::mutex mutex_;
+    std::vector<outgoing> outbox_;  // guarded by mutex_
+    std::mutex delivery_mutex_;     // taken before mutex_ is released; see section
     std::map<std::string, conversation> conversations_;
     std::map<std::string, std::string> by_token_;
     conversations::queue queue_;

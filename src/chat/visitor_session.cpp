@@ -20,7 +20,7 @@ void visitor_session::on_frame(std::string_view text) {
     auto frame = gate_.admit(text);
     if (!frame) return;
     if (auto r = handle(frame->body, frame->type); !r) {
-        link_->deliver(error_frame(r.error(), frame->ref));
+        link_->deliver(make_frame(error_frame(r.error(), frame->ref)));
     }
 }
 

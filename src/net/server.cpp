@@ -117,10 +117,10 @@ public:
     explicit ws_connection(websocket::stream<beast::tcp_stream> ws)
         : ws_(std::move(ws)), wake_(ws_.get_executor()) {}
 
-    void deliver(std::string frame) override {
+    void deliver(chat::frame_ptr frame) override {
         asio::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(frame)]() mutable {
             if (self->done_) return;
-            if (self->outbox_bytes_ + f.size() > outbox_limit_bytes) {
+            if (self->outbox_bytes_ + f->size() > outbox_limit_bytes) {
                 // A client that reads nothing must not make the server hold unbounded memory,
                 // and cannot be sent a close frame either: drop the connection.
                 self->outbox_.clear();
@@ -129,7 +129,7 @@ public:
                 beast::error_code ignored;
                 beast::get_lowest_layer(self->ws_).socket().close(ignored);
             } else {
-                self->outbox_bytes_ += f.size();
+                self->outbox_bytes_ += f->size();
                 self->outbox_.push_back(std::move(f));
             }
             self->wake_.cancel();
@@ -150,11 +150,11 @@ public:
         auto self = shared_from_this();
         while (!done_) {
             if (!outbox_.empty()) {
-                std::string frame = std::move(outbox_.front());
+                chat::frame_ptr frame = std::move(outbox_.front());
                 outbox_.pop_front();
-                outbox_bytes_ -= frame.size();
+                outbox_bytes_ -= frame->size();
                 ws_.text(true);
-                auto [ec, n] = co_await ws_.async_write(asio::buffer(frame), as_tuple);
+                auto [ec, n] = co_await ws_.async_write(asio::buffer(*frame), as_tuple);
                 if (ec) break;
             } else if (close_with_) {
                 websocket::close_reason why;
@@ -206,7 +206,7 @@ private:
     };
     websocket::stream<beast::tcp_stream> ws_;
     asio::steady_timer wake_;
-    std::deque<std::string> outbox_;
+    std::deque<chat::frame_ptr> outbox_;
     std::size_t outbox_bytes_ = 0;
     std::optional<close_request> close_with_;
     bool done_ = false;

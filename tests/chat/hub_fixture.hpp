@@ -34,10 +34,10 @@ inline std::int64_t seq_of(const json::object& message) { return message.at("seq
 /// A connection that records every frame (parsed) and close the hub sends it.
 class recording_link final : public link {
 public:
-    void deliver(std::string frame) override {
+    void deliver(frame_ptr frame) override {
         boost::system::error_code ec;
-        auto parsed = json::parse(frame, ec);
-        EXPECT_TRUE(!ec && parsed.is_object()) << "not a JSON object: " << frame;
+        auto parsed = json::parse(*frame, ec);
+        EXPECT_TRUE(!ec && parsed.is_object()) << "not a JSON object: " << *frame;
         {
             std::lock_guard lock(mutex_);
             frames_.push_back(parsed.is_object() ? parsed.as_object()

@@ -112,7 +112,8 @@ inline void init_process() {
 /// UTF-8 in a text frame), and that a close reason fits a close frame (123 bytes).
 class checking_link final : public chat::link {
 public:
-    void deliver(std::string frame) override {
+    void deliver(chat::frame_ptr shared) override {
+        const std::string& frame = *shared;
         check(valid_utf8(frame), "a frame sent to a client is not valid UTF-8", frame);
         boost::system::error_code ec;
         auto v = boost::json::parse(frame, ec);

@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 /// A visitor connection that nobody reads.
 class quiet_link final : public chat::link {
 public:
-    void deliver(std::string) override {}
+    void deliver(chat::frame_ptr) override {}
     void close(std::uint16_t, std::string) override {}
 };
 

@@ -22,7 +22,7 @@ constexpr const char* new_password = "lantern moss drifts over slate";
 
 /// A console connection the hub can close; records whether it did.
 struct watched_link final : chat::link {
-    void deliver(std::string) override {}
+    void deliver(chat::frame_ptr) override {}
     void close(std::uint16_t, std::string) override { closed = true; }
     std::atomic<bool> closed = false;
 };
