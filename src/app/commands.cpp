@@ -99,9 +99,9 @@ int serve(const core::config& config) {
     hub.load();
     http::pages site(assets, config, policy);
     http::privacy_api privacy_routes(store, keys, policy, retention, clock, hub);
-    http::staff_api api(store, keys, clock, hub, privacy_routes);
+    http::staff_api api(store, keys, clock, hub);
     privacy::traffic_counter traffic(clock);
-    http::router router(config, clock, assets, site, api, store, traffic);
+    http::router router(config, clock, assets, site, api, privacy_routes, store, traffic);
     privacy::network_salt salt;
     maintenance jobs(store, keys, hub, traffic, retention, clock);
     net::server server({config, clock, router, api, hub, salt, [&jobs] { jobs.every_minute(); }});
