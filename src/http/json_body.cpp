@@ -27,10 +27,9 @@ core::result<std::int64_t> json_body::integer(std::string_view field, std::int64
                                               std::int64_t max) const {
     const auto* v = object_.if_contains(field);
     if (v == nullptr || !v->is_int64() || v->as_int64() < min || v->as_int64() > max) {
-        return core::fail(errc::bad_request, "field '" + std::string(field) +
-                                                 "' must be a whole number from " +
-                                                 std::to_string(min) + " to " +
-                                                 std::to_string(max));
+        return core::fail(errc::bad_request,
+                          "field '" + std::string(field) + "' must be a whole number from " +
+                              std::to_string(min) + " to " + std::to_string(max));
     }
     return v->as_int64();
 }

@@ -46,7 +46,7 @@ class json_body {
 /// Reads the required string fields of a request's body in one step.
 template <std::size_t N>
 core::result<std::array<std::string, N>> body_texts(const request& req,
-                                                     const char* const (&fields)[N]) {
+                                                    const char* const (&fields)[N]) {
     auto body = json_body::parse(req);
     if (!body) return body.error();
     return body->texts(fields);

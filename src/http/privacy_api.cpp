@@ -1,5 +1,9 @@
 #include "http/privacy_api.hpp"
 
+#include <boost/json.hpp>
+#include <charconv>
+#include <ctime>
+
 #include "core/log.hpp"
 #include "http/json_body.hpp"
 #include "http/staff_api.hpp"
@@ -7,11 +11,6 @@
 #include "privacy/purge.hpp"
 #include "privacy/retention_change.hpp"
 #include "privacy/traffic.hpp"
-
-#include <boost/json.hpp>
-
-#include <charconv>
-#include <ctime>
 
 namespace sc::http {
 
@@ -239,7 +238,9 @@ response privacy_api::publish_policy(const call& c) {
     }
     auto published = store_.call([&](store::database& db) {
         auto v = policy_.publish(db, *markdown, retention_.hours(), effective, me.id, now);
-        if (v) privacy::audit(db, now, me.id, "policy_published", "version " + std::to_string(v->version));
+        if (v)
+            privacy::audit(db, now, me.id, "policy_published",
+                           "version " + std::to_string(v->version));
         return v;
     });
     if (!published) return error_response(published.error());

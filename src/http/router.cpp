@@ -91,9 +91,9 @@ response html(int status, const std::string& body) {
 
 }  // namespace
 
-router::router(const core::config& config, const core::clock& clock,
-               const asset_catalog& assets, const pages& site, staff_api& api,
-               privacy_api& privacy, store::worker& store, privacy::traffic_counter& traffic)
+router::router(const core::config& config, const core::clock& clock, const asset_catalog& assets,
+               const pages& site, staff_api& api, privacy_api& privacy, store::worker& store,
+               privacy::traffic_counter& traffic)
     : config_(config),
       clock_(clock),
       assets_(assets),
@@ -149,7 +149,8 @@ response router::staff_route(const request& req) {
     using core::errc;
     bool post = req.method == "POST";
     // A cross-site form or script must not act with a coordinator's cookie.
-    if (auto origin = req.header("origin"); post && !origin.empty() && origin != expected_origin(req)) {
+    if (auto origin = req.header("origin");
+        post && !origin.empty() && origin != expected_origin(req)) {
         return error_response({errc::forbidden, "the request came from another site"});
     }
     auto m = match(verb_of(req.method), req.path());

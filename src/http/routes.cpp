@@ -46,6 +46,7 @@ const answer throttled{429, "error", "throttled slow_down", "too many failures; 
 
 const char* verb_name(verb v) { return v == get ? "GET" : "POST"; }
 
+// clang-format off: the table is laid out a route an entry, which the formatter would break.
 const std::vector<route>& routes() {
     static const std::vector<route> table{
         // Public pages, assets and health.
@@ -148,5 +149,6 @@ const std::vector<route>& routes() {
     };
     return table;
 }
+// clang-format on
 
 }  // namespace sc::http

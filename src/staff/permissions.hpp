@@ -14,18 +14,18 @@
 namespace sc::staff {
 
 enum class permission {
-    own_account,             // one's own session, password and authenticator
-    answer_chats,            // take chats from the queue and answer them
-    oversee_chats,           // the whole queue, every live chat, others' transcripts
-    read_retention,          // see the retention period
-    change_retention,        // change it (publishes a policy version)
-    review_conversations,    // list closed conversations still stored
-    purge_conversation,      // erase a closed conversation now
+    own_account,           // one's own session, password and authenticator
+    answer_chats,          // take chats from the queue and answer them
+    oversee_chats,         // the whole queue, every live chat, others' transcripts
+    read_retention,        // see the retention period
+    change_retention,      // change it (publishes a policy version)
+    review_conversations,  // list closed conversations still stored
+    purge_conversation,    // erase a closed conversation now
     read_audit_log,
-    read_traffic,            // aggregate page counts
-    manage_policies,         // privacy policy versions
-    manage_accounts,         // add, disable, reset staff accounts
-    manage_security,         // which roles must use TOTP
+    read_traffic,     // aggregate page counts
+    manage_policies,  // privacy policy versions
+    manage_accounts,  // add, disable, reset staff accounts
+    manage_security,  // which roles must use TOTP
 };
 
 /// Who asks. Every member today acts for the whole service; a member organization's

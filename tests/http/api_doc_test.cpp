@@ -1,14 +1,14 @@
 // docs/API.md and the route table list the same routes: one missing from either fails.
 // A route is documented by a table row whose first cell is `METHOD /path`, the path written
 // as in the table without parameter types (`/api/staff/users/{id}/disable`).
-#include "http/route.hpp"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <regex>
 #include <set>
 #include <string>
+
+#include "http/route.hpp"
 
 namespace sc::http {
 namespace {
@@ -43,7 +43,8 @@ TEST(api_doc, every_route_in_the_table_is_in_docs_api_md) {
 TEST(api_doc, every_route_in_docs_api_md_is_in_the_table) {
     auto table = table_routes();
     for (const auto& r : documented_routes()) {
-        EXPECT_TRUE(table.contains(r)) << r << " is in docs/API.md but the server has no such route";
+        EXPECT_TRUE(table.contains(r))
+            << r << " is in docs/API.md but the server has no such route";
     }
 }
 

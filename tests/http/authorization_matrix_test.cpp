@@ -3,14 +3,13 @@
 // whose permission not every role holds, each role's request is refused with 403 and the
 // policy's sentence exactly when it should be. The requests carry no valid body or id, so
 // an allowed one answers 400 or 404 and changes nothing.
-#include "http/route.hpp"
-
-#include "http/http_fixture.hpp"
-
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
+
+#include "http/http_fixture.hpp"
+#include "http/route.hpp"
 
 namespace sc::http {
 namespace {
@@ -64,7 +63,7 @@ TEST(authorization_matrix, the_table_gives_each_staff_route_the_roles_docs_api_m
 }
 
 class authorization_matrix_test : public http_test {
-protected:
+  protected:
     void SetUp() override {
         http_test::SetUp();
         add_staff("sam@example.org", "Sam", staff::role::supervisor);
@@ -75,9 +74,12 @@ protected:
         std::string out;
         for (const auto& s : r.path.segments()) {
             out += '/';
-            if (s.type == path_pattern::kind::literal) out += s.name;
-            else if (s.type == path_pattern::kind::integer) out += "999999";
-            else out += "no-such-id";
+            if (s.type == path_pattern::kind::literal)
+                out += s.name;
+            else if (s.type == path_pattern::kind::integer)
+                out += "999999";
+            else
+                out += "no-such-id";
         }
         return out;
     }

@@ -48,9 +48,9 @@ TEST(json_body, a_whole_number_in_range) {
     auto body = [](const char* text) { return *json_body::parse(with_body(text)); };
     EXPECT_EQ(*body(R"({"hours":0})").integer("hours", 0, 87600), 0);
     EXPECT_EQ(*body(R"({"hours":87600})").integer("hours", 0, 87600), 87600);
-    for (auto text : {R"({"hours":-1})", R"({"hours":87601})", R"({"hours":"24"})",
-                      R"({"hours":1.5})", R"({"hours":24.0})", R"({})",
-                      R"({"hours":18446744073709551615})"}) {
+    for (auto text :
+         {R"({"hours":-1})", R"({"hours":87601})", R"({"hours":"24"})", R"({"hours":1.5})",
+          R"({"hours":24.0})", R"({})", R"({"hours":18446744073709551615})"}) {
         auto v = body(text).integer("hours", 0, 87600);
         ASSERT_FALSE(v) << text;
         EXPECT_EQ(v.error().message, "field 'hours' must be a whole number from 0 to 87600");

@@ -1,15 +1,14 @@
 #include "openapi.hpp"
 
-#include "http/route.hpp"
-
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
+
+#include "http/route.hpp"
 
 namespace sc::http {
 
@@ -36,27 +35,42 @@ std::string operation_id(const route& r) {
 
 std::string_view reason(int status) {
     switch (status) {
-        case 200: return "OK";
-        case 201: return "Created";
-        case 204: return "No Content";
-        case 304: return "Not Modified";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 409: return "Conflict";
-        case 429: return "Too Many Requests";
-        case 503: return "Service Unavailable";
+        case 200:
+            return "OK";
+        case 201:
+            return "Created";
+        case 204:
+            return "No Content";
+        case 304:
+            return "Not Modified";
+        case 400:
+            return "Bad Request";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 409:
+            return "Conflict";
+        case 429:
+            return "Too Many Requests";
+        case 503:
+            return "Service Unavailable";
     }
     return "Answer";
 }
 
 const char* step_code(sign_in_step s) {
     switch (s) {
-        case sign_in_step::totp_code: return "totp_code_required";
-        case sign_in_step::change_password: return "password_change_required";
-        case sign_in_step::enrol_totp: return "totp_enrolment_required";
-        case sign_in_step::done: break;
+        case sign_in_step::totp_code:
+            return "totp_code_required";
+        case sign_in_step::change_password:
+            return "password_change_required";
+        case sign_in_step::enrol_totp:
+            return "totp_enrolment_required";
+        case sign_in_step::done:
+            break;
     }
     return "";
 }
@@ -157,13 +171,11 @@ std::string_view tag_of(const route& r) {
 }
 
 json::object operation(const route& r) {
-    json::object op{{"operationId", operation_id(r)},
-                    {"summary", r.summary},
-                    {"tags", json::array{tag_of(r)}}};
+    json::object op{
+        {"operationId", operation_id(r)}, {"summary", r.summary}, {"tags", json::array{tag_of(r)}}};
     std::string description;
     if (r.needs) {
-        description = "Permission: `" + std::string(staff::permission_name(*r.needs)) +
-                      "` (roles:";
+        description = "Permission: `" + std::string(staff::permission_name(*r.needs)) + "` (roles:";
         for (auto role : staff::roles_allowed(*r.needs)) {
             description += " " + std::string(staff::role_name(role));
         }
@@ -242,7 +254,8 @@ json::value openapi_description(const json::object& schemas) {
         auto path = r.path.template_path();
         if (!paths.contains(path)) paths[path] = json::object{};
         std::string method = verb_name(r.method);
-        for (char& ch : method) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char& ch : method)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         paths[path].as_object()[method] = operation(r);
     }
     json::object info{
@@ -255,19 +268,20 @@ json::value openapi_description(const json::object& schemas) {
          "`POST /api/staff/login` and hold only the session cookie `__Host-sc_session` "
          "(Path=/; Secure; HttpOnly; SameSite=Strict); every other POST carries the session's "
          "CSRF token in `X-CSRF-Token`, and an `Origin`, when sent, must be the server's own."}};
-    json::object security{
-        {"session",
-         {{"type", "apiKey"},
-          {"in", "cookie"},
-          {"name", "__Host-sc_session"},
-          {"description", "The staff session, set by POST /api/staff/login: Path=/; Secure; "
-                          "HttpOnly; SameSite=Strict. Public routes never set a cookie."}}},
-        {"csrf",
-         {{"type", "apiKey"},
-          {"in", "header"},
-          {"name", "X-CSRF-Token"},
-          {"description", "The csrf_token from sign-in or GET /api/staff/me; required on "
-                          "every POST but sign-in (else 403 csrf)."}}}};
+    json::object security{{"session",
+                           {{"type", "apiKey"},
+                            {"in", "cookie"},
+                            {"name", "__Host-sc_session"},
+                            {"description",
+                             "The staff session, set by POST /api/staff/login: Path=/; Secure; "
+                             "HttpOnly; SameSite=Strict. Public routes never set a cookie."}}},
+                          {"csrf",
+                           {{"type", "apiKey"},
+                            {"in", "header"},
+                            {"name", "X-CSRF-Token"},
+                            {"description",
+                             "The csrf_token from sign-in or GET /api/staff/me; required on "
+                             "every POST but sign-in (else 403 csrf)."}}}};
     json::array tags{
         {{"name", "public"}, {"description", "Pages, assets and health: no cookie, no session"}},
         {{"name", "session"}, {"description", "Signing in and out, one's own account"}},

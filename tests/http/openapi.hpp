@@ -5,7 +5,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <filesystem>
 #include <string>
 

@@ -2,15 +2,15 @@
 // names exists, every schema is used, no route is listed twice.
 #include "openapi.hpp"
 
-#include "http/route.hpp"
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
+
+#include "http/route.hpp"
 
 namespace sc::http {
 namespace {

@@ -98,8 +98,8 @@ TEST(path_pattern, the_openapi_template_drops_the_types) {
 }
 
 TEST(path_pattern, a_malformed_pattern_is_a_bug) {
-    for (auto bad : {"api/x", "/x/{}", "/x/{id:float}", "/x/{id", "/x/%41",
-                     "/x?a={b:int}", "/x?a=1"}) {
+    for (auto bad :
+         {"api/x", "/x/{}", "/x/{id:float}", "/x/{id", "/x/%41", "/x?a={b:int}", "/x?a=1"}) {
         EXPECT_THROW(path_pattern{bad}, std::invalid_argument) << bad;
     }
 }

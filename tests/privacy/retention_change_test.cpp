@@ -2,13 +2,13 @@
 // states it, with versions scheduled for later promising it too.
 #include "privacy/retention_change.hpp"
 
-#include "core/temp_dir.hpp"
-#include "privacy/audit.hpp"
-#include "privacy/purge.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "core/temp_dir.hpp"
+#include "privacy/audit.hpp"
+#include "privacy/purge.hpp"
 
 namespace sc::privacy {
 namespace {
@@ -16,11 +16,12 @@ namespace {
 using namespace std::chrono_literals;
 
 class retention_change_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         admin_ = store_.call([&](store::database& db) {
-            db.prepare("INSERT INTO staff (email, name, role, password_hash, created_at)"
-                       " VALUES ('admin@example.org', 'Alex', 'admin', 'x', 0)")
+            db.prepare(
+                  "INSERT INTO staff (email, name, role, password_hash, created_at)"
+                  " VALUES ('admin@example.org', 'Alex', 'admin', 'x', 0)")
                 .run();
             policy_.load(db, "# Privacy\n\nWe keep chats {{retention_hours}} hours.", 72,
                          clock_.now());
