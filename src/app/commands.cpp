@@ -100,9 +100,9 @@ int serve(const core::config& config) {
     http::pages site(assets, config, policy);
     http::privacy_api privacy_routes(store, keys, policy, retention, clock, hub);
     const std::chrono::seconds session_idle_limit(config.staff_session_idle_seconds);
-    http::staff_api api(store, keys, clock, hub, privacy_routes, session_idle_limit);
+    http::staff_api api(store, keys, clock, hub, session_idle_limit);
     privacy::traffic_counter traffic(clock);
-    http::router router(config, clock, assets, site, api, store, traffic);
+    http::router router(config, clock, assets, site, api, privacy_routes, store, traffic);
     privacy::network_salt salt;
     maintenance jobs(store, keys, hub, traffic, retention, clock, session_idle_limit);
     net::server server({config, clock, router, api, hub, salt, [&jobs] { jobs.every_minute(); }});

@@ -1,15 +1,16 @@
 #include "http/privacy_api.hpp"
 
+#include <boost/json.hpp>
+#include <charconv>
+#include <ctime>
+
 #include "core/log.hpp"
+#include "http/json_body.hpp"
 #include "http/staff_api.hpp"
 #include "privacy/audit.hpp"
 #include "privacy/purge.hpp"
+#include "privacy/retention_change.hpp"
 #include "privacy/traffic.hpp"
-
-#include <boost/json.hpp>
-
-#include <charconv>
-#include <ctime>
 
 namespace sc::http {
 
@@ -17,9 +18,6 @@ namespace json = boost::json;
 using core::errc;
 
 namespace {
-
-const core::error only_admins{errc::forbidden, "only administrators may do this"};
-const core::error only_overseers{errc::forbidden, "only supervisors and administrators may do this"};
 
 std::optional<std::int64_t> parse_int(std::string_view text) {
     std::int64_t v = 0;
@@ -94,75 +92,23 @@ privacy_api::privacy_api(store::worker& store, const privacy::keyring& keys,
       clock_(clock),
       hub_(hub) {}
 
-std::optional<response> privacy_api::handle(const request& req, const staff::member& me) {
-    auto path = req.path();
-    bool post = req.method == "POST";
-    bool get = req.method == "GET";
-    bool admin = me.staff_role == staff::role::admin;
-    bool overseer = staff::oversees(me.staff_role);
+response privacy_api::retention(const call&) { return ok({{"hours", retention_.hours()}}); }
 
-    if (path == "/api/staff/retention" && (get || post)) {
-        if (!overseer || (post && !admin)) return error_response(post ? only_admins : only_overseers);
-        return retention(req, me);
-    }
-    if (path == "/api/staff/conversations" && get) {
-        if (!overseer) return error_response(only_overseers);
-        return closed_conversations();
-    }
-    constexpr std::string_view prefix = "/api/staff/conversations/";
-    if (path.starts_with(prefix) && path.ends_with("/purge") && post) {
-        if (!overseer) return error_response(only_overseers);
-        auto id = path.substr(prefix.size(), path.size() - prefix.size() - 6);
-        return purge(std::string(id), me);
-    }
-    if (path == "/api/staff/audit" && get) {
-        if (!overseer) return error_response(only_overseers);
-        return audit_log(req);
-    }
-    if (path == "/api/staff/traffic" && get) {
-        if (!admin) return error_response(only_admins);
-        return traffic(req);
-    }
-    if (path == "/api/staff/policies" && (get || post)) {
-        if (!admin) return error_response(only_admins);
-        return post ? publish_policy(req, me) : policies();
-    }
-    return std::nullopt;
-}
-
-response privacy_api::retention(const request& req, const staff::member& me) {
-    if (req.method == "GET") return ok({{"hours", retention_.hours()}});
-    boost::system::error_code ec;
-    auto body = json::parse(req.body, ec);
-    auto* hours = !ec && body.is_object() ? body.as_object().if_contains("hours") : nullptr;
-    if (hours == nullptr || !hours->is_int64() || hours->as_int64() < 0 ||
-        hours->as_int64() > 24 * 3650) {
-        return error_response({errc::bad_request, "field 'hours' must be a whole number from 0 to 87600"});
-    }
-    int before = retention_.hours();
-    int after = static_cast<int>(hours->as_int64());
-    auto now = clock_.now();
-    // The period is part of what the policy promises: a change is a new policy version.
-    auto markdown = policy_.latest_markdown();
-    auto published = store_.call([&](store::database& db) {
-        privacy::set_retention_hours(db, after);
-        privacy::audit(db, now, me.id, "retention_changed",
-                       std::to_string(before) + " -> " + std::to_string(after) + " hours");
-        policy_.reschedule_retention(db, after, now);
-        auto v = policy_.publish(db, markdown, after, now, me.id, now);
-        if (v) {
-            privacy::audit(db, now, me.id, "policy_published",
-                           "version " + std::to_string(v->version));
-        }
-        return v;
-    });
+response privacy_api::change_retention(const call& c) {
+    auto body = json_body::parse(c.req);
+    if (!body) return error_response(body.error());
+    auto hours = body->integer("hours", 0, privacy::retention_hours_max);
+    if (!hours) return error_response(hours.error());
+    const auto& me = c.me().who;
+    auto after = static_cast<int>(*hours);
+    auto published =
+        privacy::change_retention(store_, policy_, retention_, after, me.id, clock_.now());
     if (!published) return error_response(published.error());
-    retention_.set(after);
     spdlog::info("event=retention_changed staff_id={} hours={}", me.id, after);
     return ok({{"hours", after}, {"policy_version", published->version}});
 }
 
-response privacy_api::closed_conversations() {
+response privacy_api::closed_conversations(const call&) {
     auto hours = retention_.hours();
     auto rows = store_.call([](store::database& db) {
         auto s = db.prepare(
@@ -194,7 +140,9 @@ response privacy_api::closed_conversations() {
     return ok({{"retention_hours", hours}, {"conversations", rows}});
 }
 
-response privacy_api::purge(const std::string& conversation_id, const staff::member& me) {
+response privacy_api::purge(const call& c) {
+    const auto& conversation_id = c.params.text("id");
+    const auto& me = c.me().who;
     auto now = clock_.now();
     // The erasure commits in steps of its own, so it runs as a maintenance job.
     auto done = store_.call_maintenance([&](store::database& db) -> core::result<> {
@@ -212,8 +160,8 @@ response privacy_api::purge(const std::string& conversation_id, const staff::mem
     return ok({{"purged", conversation_id}});
 }
 
-response privacy_api::audit_log(const request& req) {
-    auto before = parse_int(query_param(req, "before")).value_or(0);
+response privacy_api::audit_log(const call& c) {
+    auto before = parse_int(query_param(c.req, "before")).value_or(0);
     auto entries = store_.call([before](store::database& db) {
         auto list = privacy::read_audit(db, 200, before);
         std::map<std::int64_t, std::string> names;
@@ -233,8 +181,8 @@ response privacy_api::audit_log(const request& req) {
     return ok({{"entries", entries}});
 }
 
-response privacy_api::traffic(const request& req) {
-    auto days = parse_int(query_param(req, "days")).value_or(30);
+response privacy_api::traffic(const call& c) {
+    auto days = parse_int(query_param(c.req, "days")).value_or(30);
     days = std::clamp<std::int64_t>(days, 1, 366);
     auto since = core::format_utc_day(clock_.now() - std::chrono::hours(24 * (days - 1)));
     auto rows = store_.call([&](store::database& db) { return privacy::read_traffic(db, since); });
@@ -257,7 +205,7 @@ response privacy_api::traffic(const request& req) {
     return ok({{"days", list}});
 }
 
-response privacy_api::policies() {
+response privacy_api::policies(const call&) {
     auto now = clock_.now();
     auto in_force = policy_.in_force(now);
     json::array list;
@@ -272,20 +220,15 @@ response privacy_api::policies() {
     return ok({{"versions", list}});
 }
 
-response privacy_api::publish_policy(const request& req, const staff::member& me) {
-    boost::system::error_code ec;
-    auto body = json::parse(req.body, ec);
-    if (ec || !body.is_object()) {
-        return error_response({errc::bad_request, "the request body must be a JSON object"});
-    }
-    auto& o = body.as_object();
-    auto* markdown = o.if_contains("markdown");
-    if (markdown == nullptr || !markdown->is_string()) {
-        return error_response({errc::bad_request, "field 'markdown' is required"});
-    }
+response privacy_api::publish_policy(const call& c) {
+    const auto& me = c.me().who;
+    auto body = json_body::parse(c.req);
+    if (!body) return error_response(body.error());
+    auto markdown = body->text("markdown");
+    if (!markdown) return error_response(markdown.error());
     auto now = clock_.now();
     auto effective = now;
-    if (auto* at = o.if_contains("effective_at"); at && !at->is_null()) {
+    if (const auto* at = body->optional("effective_at")) {
         auto parsed = at->is_string() ? parse_utc(at->as_string()) : std::nullopt;
         if (!parsed) {
             return error_response({errc::bad_request,
@@ -293,10 +236,11 @@ response privacy_api::publish_policy(const request& req, const staff::member& me
         }
         effective = *parsed;
     }
-    std::string text(markdown->as_string());
     auto published = store_.call([&](store::database& db) {
-        auto v = policy_.publish(db, text, retention_.hours(), effective, me.id, now);
-        if (v) privacy::audit(db, now, me.id, "policy_published", "version " + std::to_string(v->version));
+        auto v = policy_.publish(db, *markdown, retention_.hours(), effective, me.id, now);
+        if (v)
+            privacy::audit(db, now, me.id, "policy_published",
+                           "version " + std::to_string(v->version));
         return v;
     });
     if (!published) return error_response(published.error());

@@ -1,11 +1,12 @@
 // The console's privacy routes (docs/API.md): retention, purging a closed conversation, the
 // audit log, traffic counts and privacy policy versions. Every route here runs after the
-// staff API has checked the session and the CSRF token.
+// router has checked the session, the CSRF token and the route's permission.
 #pragma once
 
 #include "chat/hub.hpp"
 #include "core/clock.hpp"
 #include "http/message.hpp"
+#include "http/route.hpp"
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
 #include "privacy/retention.hpp"
@@ -22,18 +23,17 @@ public:
                 privacy::policy_registry& policy, privacy::retention_setting& retention,
                 const core::clock& clock, chat::hub& hub);
 
-    /// Handles the route for a signed-in member; nothing when the path is not one of ours.
-    std::optional<response> handle(const request& req, const staff::member& me);
+    // The handlers of the route table.
+    response retention(const call& c);
+    response change_retention(const call& c);
+    response closed_conversations(const call& c);
+    response purge(const call& c);
+    response audit_log(const call& c);
+    response traffic(const call& c);
+    response policies(const call& c);
+    response publish_policy(const call& c);
 
 private:
-    response retention(const request& req, const staff::member& me);
-    response closed_conversations();
-    response purge(const std::string& conversation_id, const staff::member& me);
-    response audit_log(const request& req);
-    response traffic(const request& req);
-    response policies();
-    response publish_policy(const request& req, const staff::member& me);
-
     store::worker& store_;
     const privacy::keyring& keys_;
     privacy::policy_registry& policy_;

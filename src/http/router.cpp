@@ -10,6 +10,77 @@ constexpr std::string_view content_security_policy =
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'";
 
+constexpr std::string_view staff_prefix = "/api/staff/";
+
+/// The route for a method and path, with its parameters, and the methods the path
+/// answers otherwise (for 405).
+struct route_match {
+    const route* found = nullptr;
+    path_params params;
+    std::string allow;
+    bool public_path = false;  // the path is a public route's, for another method
+};
+
+route_match match(std::optional<verb> method, std::string_view path) {
+    route_match m;
+    for (const auto& r : routes()) {
+        auto params = r.path.match(path);
+        if (!params) continue;
+        if (method == r.method) {
+            m.found = &r;
+            m.params = std::move(*params);
+            return m;
+        }
+        m.allow += (m.allow.empty() ? "" : ", ") + std::string(verb_name(r.method));
+        m.public_path = !r.needs;
+    }
+    return m;
+}
+
+std::optional<verb> verb_of(std::string_view method) {
+    if (method == "GET") return verb::get;
+    if (method == "POST") return verb::post;
+    return std::nullopt;
+}
+
+response method_not_allowed(const std::string& allow) {
+    response r = error_response({core::errc::bad_request, "method not allowed"});
+    r.status = 405;
+    r.set("Allow", allow);
+    return r;
+}
+
+/// The answer to a session that owes a step and asks for something else.
+response step_required(sign_in_step step) {
+    using core::errc;
+    switch (step) {
+        case sign_in_step::totp_code:
+            return error_response(
+                {errc::forbidden, "enter the code from your authenticator app first"},
+                "totp_code_required");
+        case sign_in_step::change_password:
+            return error_response({errc::forbidden, "choose a new password first"},
+                                  "password_change_required");
+        case sign_in_step::enrol_totp:
+            return error_response(
+                {errc::forbidden,
+                 "your role signs in with a TOTP code: set up an authenticator app first"},
+                "totp_enrolment_required");
+        case sign_in_step::done:
+            break;
+    }
+    return error_response({errc::internal, "no step is owed"});
+}
+
+/// A route the session may not use at the step it is at.
+response wrong_step(const route& r, sign_in_step step) {
+    if (!r.steps.contains(sign_in_step::done)) {
+        // A route for one step only (the TOTP code), and the session does not owe it.
+        return error_response({core::errc::conflict, "this session does not wait for a code"});
+    }
+    return step_required(step);
+}
+
 response html(int status, const std::string& body) {
     response r;
     r.status = status;
@@ -20,15 +91,16 @@ response html(int status, const std::string& body) {
 
 }  // namespace
 
-router::router(const core::config& config, const core::clock& clock,
-               const asset_catalog& assets, const pages& site, staff_api& api,
-               store::worker& store, privacy::traffic_counter& traffic)
+router::router(const core::config& config, const core::clock& clock, const asset_catalog& assets,
+               const pages& site, staff_api& api, privacy_api& privacy, store::worker& store,
+               privacy::traffic_counter& traffic)
     : config_(config),
       clock_(clock),
       assets_(assets),
       site_(site),
       api_(api),
       store_(store),
+      services_{*this, api, privacy},
       traffic_(traffic) {}
 
 std::string router::expected_origin(const request& req) const {
@@ -59,21 +131,50 @@ void router::finish(response& r) const {
 }
 
 bool router::hashes_password(const request& req) {
-    return req.method == "POST" && staff_api::hashes_password(req.path());
+    auto m = match(verb_of(req.method), req.path());
+    return m.found != nullptr && m.found->hashes_password;
 }
 
 response router::handle(const request& req) {
     auto path = req.path();
-    if (auto api = api_.handle(req, expected_origin(req))) return std::move(*api);
-    if (req.method != "GET" && req.method != "HEAD") {
-        response r = error_response({core::errc::bad_request, "method not allowed"});
-        r.status = 405;
-        r.set("Allow", "GET, HEAD");
-        return r;
+    if (path.starts_with(staff_prefix)) return staff_route(req);
+    if (req.method != "GET" && req.method != "HEAD") return method_not_allowed("GET, HEAD");
+    auto m = match(verb::get, path);
+    if (m.found) return m.found->handle(services_, {req, m.params, nullptr});
+    // Unknown paths are pages too: a 404 page, counted as one.
+    return path.starts_with("/assets/") ? asset(req) : page(req);
+}
+
+response router::staff_route(const request& req) {
+    using core::errc;
+    bool post = req.method == "POST";
+    // A cross-site form or script must not act with a coordinator's cookie.
+    if (auto origin = req.header("origin");
+        post && !origin.empty() && origin != expected_origin(req)) {
+        return error_response({errc::forbidden, "the request came from another site"});
     }
-    if (path == "/healthz") return health();
-    if (path.starts_with("/assets/")) return asset(req);
-    return page(req);
+    auto m = match(verb_of(req.method), req.path());
+    if (m.found && !m.found->needs) return m.found->handle(services_, {req, m.params, nullptr});
+    if (!m.found && m.public_path) return method_not_allowed(m.allow);
+
+    auto me = api_.identify_session(req, true);
+    if (!me) return error_response(me.error());
+    if (post && !staff_api::csrf_ok(req, *me)) {
+        return error_response({errc::forbidden, "the X-CSRF-Token header is missing or wrong"},
+                              "csrf");
+    }
+    if (!m.found) {
+        // A session that owes a step hears of it whatever it asks for.
+        if (me->step != sign_in_step::done) return step_required(me->step);
+        if (!m.allow.empty()) return method_not_allowed(m.allow);
+        return error_response({errc::not_found, "no such API route"});
+    }
+    const auto& r = *m.found;
+    if (!r.steps.contains(me->step)) return wrong_step(r, me->step);
+    if (!staff::allows(staff::actor_of(me->who), *r.needs)) {
+        return error_response({errc::forbidden, std::string(staff::refusal(*r.needs))});
+    }
+    return r.handle(services_, {req, m.params, &*me});
 }
 
 response router::page(const request& req) {

@@ -1,11 +1,16 @@
 // Every plain HTTP request ends here: public pages, assets, health, the staff API. The
-// transport calls handle() on the blocking pool and writes what it returns.
+// transport calls handle() on the blocking pool and writes what it returns. handle() finds
+// the request's line in the route table (route.hpp) and, for a staff route, checks in this
+// one place what the line asks: the Origin, the session, the CSRF token, the sign-in step
+// and the permission (staff/permissions.hpp); then the line's handler answers.
 #pragma once
 
 #include "core/config.hpp"
 #include "http/assets.hpp"
 #include "http/message.hpp"
 #include "http/pages.hpp"
+#include "http/privacy_api.hpp"
+#include "http/route.hpp"
 #include "http/staff_api.hpp"
 #include "privacy/traffic.hpp"
 #include "store/worker.hpp"
@@ -17,7 +22,7 @@ namespace sc::http {
 class router {
 public:
     router(const core::config& config, const core::clock& clock, const asset_catalog& assets,
-           const pages& site, staff_api& api, store::worker& store,
+           const pages& site, staff_api& api, privacy_api& privacy, store::worker& store,
            privacy::traffic_counter& traffic);
 
     response handle(const request& req);
@@ -34,7 +39,14 @@ public:
     /// Requests that hash a password: the transport runs them apart from everything else.
     static bool hashes_password(const request& req);
 
+    // The handlers of the public lines of the route table.
+    response serve_page(const call& c) { return page(c.req); }
+    response serve_asset(const call& c) { return asset(c.req); }
+    response serve_health(const call&) { return health(); }
+
 private:
+    /// A request under /api/staff/: the checks its route asks for, then its handler.
+    response staff_route(const request& req);
     response asset(const request& req);
     response health();
     /// A public page by path; counts the view.
@@ -46,6 +58,7 @@ private:
     const pages& site_;
     staff_api& api_;
     store::worker& store_;
+    services services_;
     privacy::traffic_counter& traffic_;
 };
 

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <charconv>
 
 #include "core/log.hpp"
 #include "core/random.hpp"
+#include "http/json_body.hpp"
 #include "privacy/audit.hpp"
 #include "staff/password_policy.hpp"
 #include "staff/qr_code.hpp"
@@ -55,6 +55,8 @@ json::object user_json(const staff::member& m) {
             {"totp_enrolled", m.totp_enrolled}};
 }
 
+}  // namespace
+
 const char* step_name(sign_in_step step) {
     switch (step) {
         case sign_in_step::done:
@@ -69,32 +71,13 @@ const char* step_name(sign_in_step step) {
     return "done";
 }
 
+namespace {
+
 sign_in_step step_of(const staff::session& s, bool totp_required) {
     if (s.who.totp_enrolled && !s.second_factor) return sign_in_step::totp_code;
     if (s.who.must_change_password) return sign_in_step::change_password;
     if (totp_required && !s.who.totp_enrolled) return sign_in_step::enrol_totp;
     return sign_in_step::done;
-}
-
-/// The error a session that owes a step gets from every other route.
-response step_required(sign_in_step step) {
-    switch (step) {
-        case sign_in_step::totp_code:
-            return error_response(
-                {errc::forbidden, "enter the code from your authenticator app first"},
-                "totp_code_required");
-        case sign_in_step::change_password:
-            return error_response({errc::forbidden, "choose a new password first"},
-                                  "password_change_required");
-        case sign_in_step::enrol_totp:
-            return error_response(
-                {errc::forbidden,
-                 "your role signs in with a TOTP code: set up an authenticator app first"},
-                "totp_enrolment_required");
-        case sign_in_step::done:
-            break;
-    }
-    return error_response({errc::internal, "no step is owed"});
 }
 
 json::array roles_json(const std::vector<staff::role>& roles) {
@@ -130,23 +113,6 @@ std::string cookie_value(const request& req, std::string_view name) {
     return {};
 }
 
-core::result<json::object> parse_body(const request& req) {
-    boost::system::error_code ec;
-    auto v = json::parse(req.body, ec);
-    if (ec || !v.is_object()) {
-        return core::fail(errc::bad_request, "the request body must be a JSON object");
-    }
-    return std::move(v.as_object());
-}
-
-core::result<std::string> body_string(const json::object& o, std::string_view field) {
-    auto* v = o.if_contains(field);
-    if (v == nullptr || !v->is_string()) {
-        return core::fail(errc::bad_request, "field '" + std::string(field) + "' is required");
-    }
-    return std::string(v->as_string());
-}
-
 std::string session_cookie_header(const std::string& token) {
     return std::string(session_cookie) + "=" + token +
            "; Path=/; Secure; HttpOnly; SameSite=Strict";
@@ -170,12 +136,11 @@ response error_response(const core::error& e, std::string_view code_name) {
 }
 
 staff_api::staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-                     chat::hub& hub, privacy_api& privacy, std::chrono::seconds session_idle_limit)
+                     chat::hub& hub, std::chrono::seconds session_idle_limit)
     : store_(store),
       keys_(keys),
       clock_(clock),
       hub_(hub),
-      privacy_(privacy),
       csrf_key_(keys.derive("csrf token key")),
       session_idle_limit_(session_idle_limit) {}
 
@@ -214,76 +179,8 @@ core::result<staff_identity> staff_api::identify(const request& req, bool touch)
     return me;
 }
 
-bool staff_api::hashes_password(std::string_view path) {
-    return path == "/api/staff/login" || path == "/api/staff/password" ||
-           path == "/api/staff/users";
-}
-
-std::optional<response> staff_api::handle(const request& req, const std::string& expected_origin) {
-    auto path = req.path();
-    if (!path.starts_with("/api/staff/")) return std::nullopt;
-    bool post = req.method == "POST";
-    if (post) {
-        // A cross-site form or script must not act with a coordinator's cookie.
-        auto origin = req.header("origin");
-        if (!origin.empty() && origin != expected_origin) {
-            return error_response({errc::forbidden, "the request came from another site"});
-        }
-    }
-    if (path == "/api/staff/login") {
-        if (post) return login(req);
-        auto r = error_response({errc::bad_request, "sign in with POST"});
-        r.status = 405;
-        r.set("Allow", "POST");
-        return r;
-    }
-    auto me_or = identify_session(req, true);
-    if (!me_or) return error_response(me_or.error());
-    auto& me_id = *me_or;
-    if (post && !core::equal_secrets(req.header("x-csrf-token"), me_id.csrf_token)) {
-        return error_response({errc::forbidden, "the X-CSRF-Token header is missing or wrong"},
-                              "csrf");
-    }
-    return route(req, me_id);
-}
-
-std::optional<response> staff_api::route(const request& req, const staff_identity& me_id) {
-    auto path = req.path();
-    bool post = req.method == "POST";
-    bool get = req.method == "GET";
-    // Whatever step a session owes, it may always leave or ask who it is.
-    if (path == "/api/staff/logout" && post) return logout(me_id);
-    if (path == "/api/staff/logout-everywhere" && post) return logout_everywhere(me_id);
-    if (path == "/api/staff/me" && get) return me(me_id);
-    auto step = me_id.step;
-    if (path == "/api/staff/login/totp" && post) {
-        if (step != sign_in_step::totp_code) {
-            return error_response({errc::conflict, "this session does not wait for a code"});
-        }
-        return login_code(req, me_id);
-    }
-    if (step == sign_in_step::totp_code) return step_required(step);
-    if (path == "/api/staff/password" && post) return change_password(req, me_id);
-    if (step == sign_in_step::change_password) return step_required(step);
-    if (path == "/api/staff/totp" && get) return totp_status(me_id);
-    if (path == "/api/staff/totp/enrol" && post) return totp_enrol(me_id);
-    if (path == "/api/staff/totp/confirm" && post) return totp_confirm(req, me_id);
-    if (step == sign_in_step::enrol_totp) return step_required(step);
-
-    bool admin_only = path == "/api/staff/users" || path.starts_with("/api/staff/users/") ||
-                      path == "/api/staff/security";
-    if (admin_only && me_id.who.staff_role != staff::role::admin) {
-        return error_response({errc::forbidden, "only administrators manage staff accounts"});
-    }
-    if (path == "/api/staff/users" && get) return list_users();
-    if (path == "/api/staff/users" && post) return add_user(req, me_id.who.id);
-    if (path.starts_with("/api/staff/users/") && post) {
-        return user_action(path.substr(17), me_id.who.id);
-    }
-    if (path == "/api/staff/security" && get) return security_settings();
-    if (path == "/api/staff/security" && post) return set_security_settings(req, me_id.who.id);
-    if (auto r = privacy_.handle(req, me_id.who)) return std::move(*r);
-    return error_response({errc::not_found, "no such API route"});
+bool staff_api::csrf_ok(const request& req, const staff_identity& me) {
+    return core::equal_secrets(req.header("x-csrf-token"), me.csrf_token);
 }
 
 std::optional<response> staff_api::throttled(std::string_view account, const request& req,
@@ -321,14 +218,13 @@ void staff_api::record_failure(std::string_view account, const request& req,
     spdlog::info("event=staff_sign_in_failed");
 }
 
-response staff_api::login(const request& req) {
-    auto body = parse_body(req);
-    if (!body) return error_response(body.error());
-    auto email = body_string(*body, "email");
-    if (!email) return error_response(email.error());
-    auto password = body_string(*body, "password");
-    if (!password) return error_response(password.error());
-    std::string account = *email;
+response staff_api::login(const call& c) {
+    const auto& req = c.req;
+    auto fields = body_texts(req, {"email", "password"});
+    if (!fields) return error_response(fields.error());
+    const auto& [email, password_text] = *fields;
+    const auto* password = &password_text;
+    std::string account = email;
     for (auto& ch : account) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
 
     auto now = clock_.now();
@@ -357,11 +253,12 @@ response staff_api::login(const request& req) {
     return r;
 }
 
-response staff_api::login_code(const request& req, const staff_identity& me_id) {
-    auto body = parse_body(req);
-    if (!body) return error_response(body.error());
-    auto code = body_string(*body, "code");
-    if (!code) return error_response(code.error());
+response staff_api::login_code(const call& c) {
+    const auto& req = c.req;
+    const auto& me_id = c.me();
+    auto fields = body_texts(req, {"code"});
+    if (!fields) return error_response(fields.error());
+    const auto* code = &(*fields)[0];
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
@@ -405,7 +302,8 @@ response staff_api::signed_in(const staff_identity& me_id, bool finished) {
     return json_response(200, json::serialize(out));
 }
 
-response staff_api::logout(const staff_identity& me_id) {
+response staff_api::logout(const call& c) {
+    const auto& me_id = c.me();
     auto now = clock_.now();
     store_.call([&](store::database& db) {
         staff::end_session(db, me_id.session_token);
@@ -417,7 +315,8 @@ response staff_api::logout(const staff_identity& me_id) {
     return clear_cookie_response();
 }
 
-response staff_api::logout_everywhere(const staff_identity& me_id) {
+response staff_api::logout_everywhere(const call& c) {
+    const auto& me_id = c.me();
     auto now = clock_.now();
     auto ended = store_.call([&](store::database& db) {
         auto ids = staff::end_sessions_of(db, me_id.who.id);
@@ -429,13 +328,13 @@ response staff_api::logout_everywhere(const staff_identity& me_id) {
     return clear_cookie_response();
 }
 
-response staff_api::change_password(const request& req, const staff_identity& me_id) {
-    auto body = parse_body(req);
-    if (!body) return error_response(body.error());
-    auto current = body_string(*body, "current_password");
-    if (!current) return error_response(current.error());
-    auto next = body_string(*body, "new_password");
-    if (!next) return error_response(next.error());
+response staff_api::change_password(const call& c) {
+    const auto& req = c.req;
+    const auto& me_id = c.me();
+    auto fields = body_texts(req, {"current_password", "new_password"});
+    if (!fields) return error_response(fields.error());
+    const auto* current = &(*fields)[0];
+    const auto* next = &(*fields)[1];
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
@@ -470,7 +369,8 @@ response staff_api::change_password(const request& req, const staff_identity& me
                                                            {"next_step", step_name(after->step)}}));
 }
 
-response staff_api::totp_status(const staff_identity& me_id) {
+response staff_api::totp_status(const call& c) {
+    const auto& me_id = c.me();
     auto status =
         store_.call([&](store::database& db) { return staff::two_factor_of(db, me_id.who.id); });
     return json_response(
@@ -479,7 +379,8 @@ response staff_api::totp_status(const staff_identity& me_id) {
                                           {"recovery_codes_left", status.recovery_codes_left}}));
 }
 
-response staff_api::totp_enrol(const staff_identity& me_id) {
+response staff_api::totp_enrol(const call& c) {
+    const auto& me_id = c.me();
     auto secret = store_.call(
         [&](store::database& db) { return staff::begin_totp_enrolment(db, keys_, me_id.who.id); });
     auto uri = staff::otpauth_uri("Safe Connect", me_id.who.email, secret);
@@ -491,27 +392,28 @@ response staff_api::totp_enrol(const staff_identity& me_id) {
                                           {"qr", {{"size", qr->size}, {"modules", qr->modules}}}}));
 }
 
-response staff_api::totp_confirm(const request& req, const staff_identity& me_id) {
-    auto body = parse_body(req);
-    if (!body) return error_response(body.error());
-    auto code = body_string(*body, "code");
-    if (!code) return error_response(code.error());
+response staff_api::totp_confirm(const call& c) {
+    const auto& req = c.req;
+    const auto& me_id = c.me();
+    auto fields = body_texts(req, {"code"});
+    if (!fields) return error_response(fields.error());
+    const auto* code = &(*fields)[0];
     auto now = clock_.now();
     auto codes = store_.call([&](store::database& db) {
-        auto c = staff::confirm_totp_enrolment(db, keys_, me_id.who.id, *code, now);
-        if (c) {
+        auto confirmed = staff::confirm_totp_enrolment(db, keys_, me_id.who.id, *code, now);
+        if (confirmed) {
             // The code just entered is this session's second factor.
             staff::pass_second_factor(db, me_id.session_token);
             privacy::audit(db, now, me_id.who.id, "totp_enrolled");
         }
-        return c;
+        return confirmed;
     });
     if (!codes)
         return error_response(codes.error(),
                               codes.error().code == errc::bad_request ? "bad_code" : "");
     spdlog::info("event=staff_totp_enrolled staff_id={}", me_id.who.id);
     json::array list;
-    for (const auto& c : *codes) list.emplace_back(c);
+    for (const auto& one : *codes) list.emplace_back(one);
     auto after = identify_session(req, false);
     if (!after) return error_response(after.error());
     return json_response(200, json::serialize(json::object{{"recovery_codes", list},
@@ -519,16 +421,17 @@ response staff_api::totp_confirm(const request& req, const staff_identity& me_id
                                                            {"next_step", step_name(after->step)}}));
 }
 
-response staff_api::security_settings() {
+response staff_api::security_settings(const call&) {
     auto roles = store_.call([](store::database& db) { return staff::roles_requiring_totp(db); });
     return json_response(200,
                          json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
 }
 
-response staff_api::set_security_settings(const request& req, std::int64_t actor) {
-    auto body = parse_body(req);
+response staff_api::set_security_settings(const call& c) {
+    auto actor = c.me().who.id;
+    auto body = json_body::parse(c.req);
     if (!body) return error_response(body.error());
-    auto* list = body->if_contains("totp_required_roles");
+    const auto* list = body->optional("totp_required_roles");
     if (list == nullptr || !list->is_array()) {
         return error_response(
             {errc::bad_request, "field 'totp_required_roles' must be a list of roles"});
@@ -553,30 +456,28 @@ response staff_api::set_security_settings(const request& req, std::int64_t actor
                          json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
 }
 
-response staff_api::me(const staff_identity& me_id) {
+response staff_api::me(const call& c) {
+    const auto& me_id = c.me();
     return json_response(200, json::serialize(json::object{{"user", user_json(me_id.who)},
                                                            {"csrf_token", me_id.csrf_token},
                                                            {"next_step", step_name(me_id.step)}}));
 }
 
-response staff_api::list_users() {
+response staff_api::list_users(const call&) {
     auto members = store_.call([](store::database& db) { return staff::list_members(db); });
     json::array list;
     for (const auto& m : members) list.push_back(user_json(m));
     return json_response(200, json::serialize(json::object{{"users", list}}));
 }
 
-response staff_api::add_user(const request& req, std::int64_t actor) {
-    auto body = parse_body(req);
-    if (!body) return error_response(body.error());
-    auto email = body_string(*body, "email");
-    auto name = body_string(*body, "name");
-    auto role_text = body_string(*body, "role");
-    auto password = body_string(*body, "password");
-    for (auto* f : {&email, &name, &role_text, &password}) {
-        if (!*f) return error_response(f->error());
-    }
-    auto r = staff::parse_role(*role_text);
+response staff_api::add_user(const call& c) {
+    auto actor = c.me().who.id;
+    auto fields = body_texts(c.req, {"email", "name", "role", "password"});
+    if (!fields) return error_response(fields.error());
+    const auto* email = &(*fields)[0];
+    const auto* name = &(*fields)[1];
+    const auto* password = &(*fields)[3];
+    auto r = staff::parse_role((*fields)[2]);
     if (!r) {
         return error_response({errc::bad_request, "role must be coordinator, supervisor or admin"});
     }
@@ -595,21 +496,9 @@ response staff_api::add_user(const request& req, std::int64_t actor) {
     return json_response(201, json::serialize(json::object{{"user", user_json(*added)}}));
 }
 
-response staff_api::user_action(std::string_view rest, std::int64_t actor) {
-    auto slash = rest.find('/');
-    auto id_text = rest.substr(0, slash);
-    auto action = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
-    std::int64_t id = 0;
-    auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-    if (ec != std::errc{} || end != id_text.data() + id_text.size()) {
-        return error_response({errc::not_found, "no such account"});
-    }
-    if (action == "disable") return disable_user(id, actor);
-    if (action == "totp-reset") return reset_user_totp(id, actor);
-    return error_response({errc::not_found, "no such API route"});
-}
-
-response staff_api::disable_user(std::int64_t id, std::int64_t actor) {
+response staff_api::disable_user(const call& c) {
+    auto id = c.params.integer("id");
+    auto actor = c.me().who.id;
     // Only administrators disable accounts; one who could disable themselves could leave the
     // service with none.
     if (id == actor) {
@@ -629,7 +518,9 @@ response staff_api::disable_user(std::int64_t id, std::int64_t actor) {
     return json_response(200, json::serialize(json::object{{"user", user_json(*found)}}));
 }
 
-response staff_api::reset_user_totp(std::int64_t id, std::int64_t actor) {
+response staff_api::reset_user_totp(const call& c) {
+    auto id = c.params.integer("id");
+    auto actor = c.me().who.id;
     auto now = clock_.now();
     auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
         if (!staff::find_member(db, id)) return std::nullopt;

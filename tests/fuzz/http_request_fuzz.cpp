@@ -46,10 +46,10 @@ struct world {
         hub->load();
         privacy_routes =
             std::make_unique<http::privacy_api>(*store, *keys, policy, retention, clock, *hub);
-        api = std::make_unique<http::staff_api>(*store, *keys, clock, *hub, *privacy_routes);
+        api = std::make_unique<http::staff_api>(*store, *keys, clock, *hub);
         pages = std::make_unique<http::pages>(assets, config, policy);
-        router = std::make_unique<http::router>(config, clock, assets, *pages, *api, *store,
-                                                traffic);
+        router = std::make_unique<http::router>(config, clock, assets, *pages, *api,
+                                                *privacy_routes, *store, traffic);
         if (!sign_in()) fuzz::broken("the fuzz administrator cannot sign in");
     }
     ~world() {

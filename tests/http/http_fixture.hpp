@@ -85,10 +85,10 @@ protected:
         hub_->load();
         privacy_api_ =
             std::make_unique<privacy_api>(*store_, *keys_, policy_, retention_, clock_, *hub_);
-        api_ = std::make_unique<staff_api>(*store_, *keys_, clock_, *hub_, *privacy_api_);
+        api_ = std::make_unique<staff_api>(*store_, *keys_, clock_, *hub_);
         pages_ = std::make_unique<pages>(*assets_, config_, policy_);
-        router_ = std::make_unique<router>(config_, clock_, *assets_, *pages_, *api_, *store_,
-                                           traffic_);
+        router_ = std::make_unique<router>(config_, clock_, *assets_, *pages_, *api_, *privacy_api_,
+                                           *store_, traffic_);
     }
 
     void TearDown() override {

@@ -85,7 +85,7 @@ TEST_F(router_test, no_strict_transport_security_unless_served_over_tls) {
 TEST_F(router_test, strict_transport_security_when_served_over_tls) {
     core::config tls = config_;
     tls.tls_upstream = true;
-    router behind_tls(tls, clock_, *assets_, *pages_, *api_, *store_, traffic_);
+    router behind_tls(tls, clock_, *assets_, *pages_, *api_, *privacy_api_, *store_, traffic_);
     auto r = behind_tls.handle(get("/"));
     behind_tls.finish(r);
     auto hsts = header_values(r, "Strict-Transport-Security");
