@@ -1090,6 +1090,8 @@ class bench {
                 std::to_string(options_.chats_per_coordinator),
             // Every visitor comes from 127.0.0.1; this is the highest value the server takes.
             "SAFECONNECT_CHAT_NEW_PER_NETWORK_PER_HOUR=100000",
+            // Likewise for the connections one address may hold open (default 100).
+            "SAFECONNECT_LIMITS_CONNECTIONS_PER_ADDRESS=100000",
             // Info, because the port is only logged at that level.
             "SAFECONNECT_LOG_LEVEL=info",
         });
