@@ -613,6 +613,7 @@ hub::counts hub::snapshot() const {
 hub::section::section(hub& h) : hub_(h), lock_(h.mutex_) {}
 
 hub::section::~section() {
+    if (hub_.outbox_.empty()) return;  // the lock goes with lock_; nothing to keep in order
     auto out = std::move(hub_.outbox_);
     hub_.outbox_.clear();
     // The delivery lock is taken before the hub's is let go: frames decided in one section
