@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
-#include <ranges>
 #include <string>
 
 namespace sc::conversations {
@@ -32,7 +31,16 @@ public:
     bool empty() const { return entries_.empty(); }
     /// Oldest first.
     const std::deque<entry>& entries() const { return entries_; }
-    using entry_range = std::ranges::subrange<std::deque<entry>::const_iterator>;
+    /// A run of entries; not std::ranges::subrange, which clang 15 cannot instantiate over
+    /// libstdc++ 12's deque iterators (the fuzz build uses clang).
+    struct entry_range {
+        std::deque<entry>::const_iterator first, last;
+        auto begin() const { return first; }
+        auto end() const { return last; }
+        std::size_t size() const { return static_cast<std::size_t>(last - first); }
+        bool empty() const { return first == last; }
+        const entry& front() const { return *first; }
+    };
     /// The page starting at `offset`, at most page_size entries.
     entry_range page(std::size_t offset) const;
     /// Where a page asked for at `requested` starts now: past the end, the last page.
