@@ -58,21 +58,26 @@ void insert_message(store::database& db, const std::string& conversation_id,
     s.run();
 }
 
-void mark_accepted(store::database& db, const std::string& id, std::int64_t staff_id,
+bool claim_waiting(store::database& db, const std::string& id, std::int64_t staff_id,
                    std::int64_t at) {
     db.prepare("UPDATE conversations SET status = 'active', staff_id = ?, accepted_at = ? "
-               "WHERE id = ?")
+               "WHERE id = ? AND status = 'waiting'")
         .bind(1, staff_id)
         .bind(2, at)
         .bind(3, id)
         .run();
+    return db.changes() == 1;
 }
 
-void mark_transferred(store::database& db, const std::string& id, std::int64_t staff_id) {
-    db.prepare("UPDATE conversations SET staff_id = ? WHERE id = ?")
-        .bind(1, staff_id)
+bool claim_transfer(store::database& db, const std::string& id, std::int64_t from,
+                    std::int64_t to) {
+    db.prepare("UPDATE conversations SET staff_id = ? "
+               "WHERE id = ? AND staff_id = ? AND status = 'active'")
+        .bind(1, to)
         .bind(2, id)
+        .bind(3, from)
         .run();
+    return db.changes() == 1;
 }
 
 void mark_closed(store::database& db, const std::string& id, const std::string& by,

@@ -42,9 +42,13 @@ void insert_conversation(store::database& db, const conversation_row& row);
 /// Throws unless `m.seq` directly follows the conversation's last stored message.
 void insert_message(store::database& db, const std::string& conversation_id,
                     const stored_message& m);
-void mark_accepted(store::database& db, const std::string& id, std::int64_t staff_id,
+/// Claims are decided here, not in memory: only a waiting conversation can be accepted, and
+/// only its holder can hand an active one on, so two consoles (or two nodes) can never both
+/// take one chat. Each returns false, and changes nothing, when the claim lost.
+bool claim_waiting(store::database& db, const std::string& id, std::int64_t staff_id,
                    std::int64_t at);
-void mark_transferred(store::database& db, const std::string& id, std::int64_t staff_id);
+bool claim_transfer(store::database& db, const std::string& id, std::int64_t from,
+                    std::int64_t to);
 void mark_closed(store::database& db, const std::string& id, const std::string& by,
                  std::int64_t at);
 void set_disposition(store::database& db, const std::string& id, const std::string& disposition);

@@ -234,7 +234,7 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
         return core::fail(errc::unavailable, service_unavailable);
     }
     append(*c, {{"from", "visitor"}, {"text", std::move(text)}}, sender::visitor, std::nullopt,
-           client_id, {}, {});
+           client_id);
     return {};
 }
 
@@ -325,32 +325,53 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     auto* c = find(conversation_id);
-    if (c == nullptr) {
-        return core::fail(errc::not_found, "no such conversation");
-    }
-    if (auto ok = routing_.may_accept(c->state, {s->staff_id, true, active_chats_of(s->staff_id)});
+    if (c == nullptr) return core::fail(errc::not_found, "no such conversation");
+    auto state = c->claiming ? status::active : c->state;  // a claim under way counts as taken
+    if (auto ok = routing_.may_accept(state, {s->staff_id, true, active_chats_of(s->staff_id)});
         !ok) {
         return ok.error();
     }
-    auto now = clock_.now();
-    c->state = status::active;
-    c->staff_id = s->staff_id;
-    c->accepted_at = now;
-    queue_.take(conversation_id, now);
-
-    send_chat(conversation_id, s->staff_id, online_[s->staff_id].links, 0);
     std::int64_t staff_id = s->staff_id;
-    auto at = core::unix_seconds(now);
+    c->claiming = staff_id;
+    auto now = clock_.now();
+    auto lost = std::make_shared<bool>(false);
+    // The store decides the claim; memory follows its commit. If the chat was taken in the
+    // meantime (another node), nothing of this accept is kept and the console is told.
     append(*c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
            sender::system, std::nullopt, "",
-           [conversation_id, staff_id, at](store::database& db) {
-               mark_accepted(db, conversation_id, staff_id, at);
+           {.also = [conversation_id, staff_id, at = core::unix_seconds(now),
+                     lost](store::database& db) {
+               if (!claim_waiting(db, conversation_id, staff_id, at)) {
+                   *lost = true;
+                   throw store::store_error("the chat is no longer waiting");
+               }
            },
-           {});
-    spdlog::info("event=chat_accepted staff_id={} queue={}", staff_id, queue_.size());
-    broadcast_queue();
-    broadcast_staff();
-    broadcast_overview();
+           // Before the fan-out: the chat frame carries advocate_joined in its history.
+           .applied = [this, conversation_id, staff_id, now]() {
+               auto* conv = find(conversation_id);
+               if (conv == nullptr) return;
+               conv->claiming.reset();
+               if (conv->state != status::waiting) return;  // the visitor left meanwhile
+               conv->state = status::active;
+               conv->staff_id = staff_id;
+               conv->accepted_at = now;
+               queue_.take(conversation_id, now);
+               if (auto p = online_.find(staff_id); p != online_.end()) {
+                   send_chat(conversation_id, staff_id, p->second.links, 0);
+               }
+               spdlog::info("event=chat_accepted staff_id={} queue={}", staff_id, queue_.size());
+               broadcast_queue();
+               broadcast_staff();
+               broadcast_overview();
+           },
+           .failed = [this, conversation_id, console = s->l, lost]() {
+               if (auto* conv = find(conversation_id)) conv->claiming.reset();
+               send(console.lock(),
+                    error_frame(*lost ? core::error{errc::conflict,
+                                                    "this chat was already taken or has ended"}
+                                      : core::error{errc::internal,
+                                                    "the chat could not be accepted; please try again"}));
+           }});
     return {};
 }
 
@@ -371,7 +392,7 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
     }
     auto staff_id = *c->staff_id;
     append(*c, {{"from", "advocate"}, {"name", staff_names_[staff_id]}, {"text", std::move(text)}},
-           sender::advocate, staff_id, client_id, {}, {});
+           sender::advocate, staff_id, client_id);
     return {};
 }
 
@@ -388,6 +409,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     auto owned = owned_conversation(l, conversation_id, false);
     if (!owned) return owned.error();
     auto* c = *owned;
+    if (c->claiming) return core::fail(errc::conflict, "this chat is being handed on already");
     auto target = online_.find(to);
     if (auto ok = routing_.may_transfer(*c->staff_id,
                                         {to, target != online_.end(), active_chats_of(to)});
@@ -395,28 +417,50 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
         return ok.error();
     }
     std::int64_t from = *c->staff_id;
-    // The owner may be offline (a supervisor moving the chat of someone who left).
-    if (auto owner = online_.find(from); owner != online_.end()) {
-        for (const auto* fl : owner->second.links) {
-            if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
-                it->second.replay_through.erase(conversation_id);
-                if (auto x = it->second.l.lock()) {
-                    send(x, encode({{"type", "removed"},
-                                       {"conversation_id", conversation_id},
-                                       {"reason", "transferred"}}));
-                }
-            }
-        }
-    }
-    c->staff_id = to;
-    send_chat(conversation_id, to, target->second.links, 0);
+    c->claiming = to;
+    auto lost = std::make_shared<bool>(false);
+    // Only the chat's holder can hand it on: the store checks that too, and memory follows.
     append(*c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}},
            sender::system, std::nullopt, "",
-           [conversation_id, to](store::database& db) { mark_transferred(db, conversation_id, to); },
-           {});
-    spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
-    broadcast_staff();
-    broadcast_overview();
+           {.also = [conversation_id, from, to, lost](store::database& db) {
+               if (!claim_transfer(db, conversation_id, from, to)) {
+                   *lost = true;
+                   throw store::store_error("the chat is no longer with its holder");
+               }
+           },
+           // Before the fan-out: the event reaches the new holder (in the chat's history),
+           // and the old one has the chat removed.
+           .applied = [this, conversation_id, from, to]() {
+               auto* conv = find(conversation_id);
+               if (conv == nullptr) return;
+               conv->claiming.reset();
+               if (conv->state != status::active || conv->staff_id != from) return;
+               // The owner may be offline (a supervisor moving the chat of someone who left).
+               if (auto owner = online_.find(from); owner != online_.end()) {
+                   for (const auto* fl : owner->second.links) {
+                       if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
+                           it->second.replay_through.erase(conversation_id);
+                           send(it->second.l.lock(), encode({{"type", "removed"},
+                                                             {"conversation_id", conversation_id},
+                                                             {"reason", "transferred"}}));
+                       }
+                   }
+               }
+               conv->staff_id = to;
+               if (auto target_now = online_.find(to); target_now != online_.end()) {
+                   send_chat(conversation_id, to, target_now->second.links, 0);
+               }
+               spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
+               broadcast_staff();
+               broadcast_overview();
+           },
+           .failed = [this, conversation_id, console = staff_of(l)->l, lost]() {
+               if (auto* conv = find(conversation_id)) conv->claiming.reset();
+               send(console.lock(),
+                    error_frame(*lost ? core::error{errc::conflict, "the chat has moved on already"}
+                                      : core::error{errc::internal,
+                                                    "the chat could not be handed on; please try again"}));
+           }});
     return {};
 }
 
@@ -688,7 +732,7 @@ core::result<hub::staff_link*> hub::overseer(const link* l) {
 
 void hub::append(conversation& c, json::object body, sender from,
                  std::optional<std::int64_t> staff_id, const std::string& client_id,
-                 extra_work also, after_commit then) {
+                 commit_hooks hooks) {
     auto now = clock_.now();
     pending_message p;
     p.conversation_id = c.id;
@@ -707,11 +751,12 @@ void hub::append(conversation& c, json::object body, sender from,
     row.created_at = core::unix_seconds(now);
     if (from == sender::visitor) row.policy_version = policy_.in_force(now);
     store_.submit(
-        [id = c.id, row = std::move(row), also = std::move(also)](store::database& db) {
+        [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::database& db) {
             if (also) also(db);
             insert_message(db, id, row);
         },
-        [this, p = std::move(p), then = std::move(then)](core::result<> r) {
+        [this, p = std::move(p), applied = std::move(hooks.applied), then = std::move(hooks.then),
+         failed = std::move(hooks.failed)](core::result<> r) {
             section lock(*this);
             auto* conv = find(p.conversation_id);
             if (!r) {
@@ -719,6 +764,7 @@ void hub::append(conversation& c, json::object body, sender from,
                 if (conv) {
                     // The next message takes this one's number: clients never see a gap.
                     conv->log.failed(p.number, p.from, p.client_id);
+                    if (failed) return failed();
                     auto frame = error_frame(
                         {errc::internal, "the message was not saved; please send it again"},
                         p.client_id);
@@ -726,6 +772,7 @@ void hub::append(conversation& c, json::object body, sender from,
                 }
                 return;
             }
+            if (applied) applied();
             on_stored(p);
             if (then) then();
         });
@@ -821,12 +868,12 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
     extra_work evaluation;
     if (!outcome.advocate_owes_disposition) evaluation = record_evaluation(c, outcome.disposition);
     append(c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt, "",
-           [id, who, at, disposition, evaluation](store::database& db) {
+           {.also = [id, who, at, disposition, evaluation](store::database& db) {
                mark_closed(db, id, who, at);
                if (!disposition.empty()) set_disposition(db, id, disposition);
                if (evaluation) evaluation(db);
            },
-           [this, id, who]() {
+           .then = [this, id, who]() {
                auto* conv = find(id);
                if (conv == nullptr) return;
                to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
@@ -842,7 +889,7 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
                }
                broadcast_staff();
                broadcast_overview();
-           });
+           }});
     spdlog::info("event=chat_closed by={}", who);
     if (was_waiting) broadcast_queue();
 }
@@ -915,7 +962,9 @@ std::string hub::advocate_name(const conversation& c) const {
 int hub::active_chats_of(std::int64_t staff_id) const {
     int n = 0;
     for (const auto& [id, c] : conversations_) {
-        if (c.state == status::active && c.staff_id == staff_id) ++n;
+        // A claim under way for this member counts too: it is about to be theirs.
+        bool theirs = c.state == status::active && c.staff_id == staff_id;
+        if (theirs || c.claiming == staff_id) ++n;
     }
     return n;
 }

@@ -45,6 +45,16 @@ struct hub_settings {
     std::function<std::string()> new_conversation_id = [] { return core::random_hex(16); };
 };
 
+using extra_work = std::function<void(store::database&)>;
+using after_commit = std::function<void()>;
+/// What happens around a message's commit, besides storing it. All run under the lock.
+struct commit_hooks {
+    extra_work also = {};       // more writes in the message's transaction
+    after_commit applied = {};  // memory follows the commit, before the message fans out
+    after_commit then = {};     // after the message fanned out
+    after_commit failed = {};   // instead of the usual "not saved" error to its sender
+};
+
 class hub {
 public:
     hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
@@ -122,6 +132,8 @@ private:
         std::optional<core::time_point> accepted_at;
         std::optional<core::time_point> closed_at;
         std::optional<std::int64_t> staff_id;
+        /// An accept or a transfer to this member is waiting for the store's decision.
+        std::optional<std::int64_t> claiming;
         boost::json::object intake;
         std::string network_key;  // of the visitor's latest connection; memory only
         conversations::message_log log;
@@ -154,8 +166,8 @@ private:
         std::optional<std::int64_t> staff_id;
         boost::json::object message;  // the wire message object
     };
-    using extra_work = std::function<void(store::database&)>;
-    using after_commit = std::function<void()>;
+    using extra_work = chat::extra_work;
+    using after_commit = chat::after_commit;
 
     /// The hub's lock, held for the life of the object, and what was decided under it: what
     /// the hub sends while it holds the lock is queued, and delivered once it is released.
@@ -195,7 +207,7 @@ private:
     core::result<staff_link*> overseer(const link* l);
     void append(conversation& c, boost::json::object body, sender from,
                 std::optional<std::int64_t> staff_id, const std::string& client_id,
-                extra_work also, after_commit then);
+                commit_hooks hooks = {});
     void on_stored(const pending_message& p);
     void send_chat(const std::string& conversation_id, std::int64_t staff_id,
                    std::set<const link*> to, std::int64_t after_seq);

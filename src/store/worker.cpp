@@ -34,7 +34,10 @@ void worker::submit_maintenance(work_fn work, done_fn done) {
 void worker::enqueue(job j) {
     {
         std::lock_guard lock(mutex_);
-        if (!stopping_) {
+        // A completion may queue follow-up work while the worker drains for stop(): it runs
+        // on this thread, which will still get to it. Refusing it here would call its
+        // completion at once, inside the caller's completion, under the caller's locks.
+        if (!stopping_ || std::this_thread::get_id() == thread_.get_id()) {
             jobs_.push_back(std::move(j));
             ready_.notify_one();
             return;

@@ -34,7 +34,8 @@ public:
     void stop();
 
     /// Queues `work`; `done` runs on the worker thread once the work is committed (or failed;
-    /// after stop(), at once on the caller's thread).
+    /// after stop(), at once on the caller's thread, unless the caller is a completion the
+    /// worker is still running: that work is queued and run before the worker ends).
     void submit(work_fn work, done_fn done = {});
     /// Queues work that must run outside any transaction (checkpoints, VACUUM), alone.
     void submit_maintenance(work_fn work, done_fn done = {});

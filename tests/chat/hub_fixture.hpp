@@ -88,6 +88,40 @@ public:
         return f.contains("message") ? f.at("message").as_object() : json::object{};
     }
 
+    /// The `chat` frame's chat object for this conversation.
+    json::object wait_chat(const std::string& conversation_id) {
+        auto f = wait_for(
+            [&](const json::object& x) {
+                return x.at("type") == "chat" &&
+                       x.at("chat").at("conversation_id") == conversation_id.c_str();
+            },
+            "chat " + conversation_id);
+        return f.contains("chat") ? f.at("chat").as_object() : json::object{};
+    }
+
+    /// The message with this seq, whether it came live or in a `chat` frame's history: a
+    /// console gets the events of taking a chat (advocate_joined, transferred) that way.
+    json::object wait_seen(std::int64_t seq) {
+        json::object found;
+        wait_for(
+            [&](const json::object& x) {
+                if (x.at("type") == "message" && seq_of(x.at("message").as_object()) == seq) {
+                    found = x.at("message").as_object();
+                    return true;
+                }
+                if (x.at("type") != "chat") return false;
+                for (const auto& m : x.at("chat").at("messages").as_array()) {
+                    if (seq_of(m.as_object()) == seq) {
+                        found = m.as_object();
+                        return true;
+                    }
+                }
+                return false;
+            },
+            "message seq " + std::to_string(seq) + ", live or in a chat's history");
+        return found;
+    }
+
     std::vector<json::object> frames() const {
         std::lock_guard lock(mutex_);
         return frames_;
@@ -120,6 +154,26 @@ public:
     std::vector<std::int64_t> message_seqs() const {
         std::vector<std::int64_t> out;
         for (auto& m : messages()) out.push_back(seq_of(m));
+        return out;
+    }
+
+    /// The message objects seen, in arrival order: each `chat` frame's history, then the
+    /// live messages, as a console shows them.
+    std::vector<json::object> seen() const {
+        std::vector<json::object> out;
+        for (auto& f : frames()) {
+            if (f.at("type") == "message") out.push_back(f.at("message").as_object());
+            if (f.at("type") != "chat") continue;
+            for (const auto& m : f.at("chat").at("messages").as_array()) {
+                out.push_back(m.as_object());
+            }
+        }
+        return out;
+    }
+
+    std::vector<std::int64_t> seen_seqs() const {
+        std::vector<std::int64_t> out;
+        for (auto& m : seen()) out.push_back(seq_of(m));
         return out;
     }
 
@@ -227,11 +281,17 @@ protected:
         return l;
     }
 
+    /// `advocate` accepts `v`'s chat, and the store has the claim: the `chat` frame arrived.
+    void accept(const link_ptr& advocate, const visitor& v) {
+        auto r = hub_->staff_accept(advocate.get(), v.id);
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        advocate->wait_chat(v.id);
+    }
+
     /// A visitor whose chat `advocate` accepted; the advocate_joined event (seq 1) has arrived.
     visitor active_chat(const link_ptr& advocate) {
         auto v = start_visitor();
-        auto r = hub_->staff_accept(advocate.get(), v.id);
-        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        accept(advocate, v);
         v.link->wait_message(1);
         return v;
     }

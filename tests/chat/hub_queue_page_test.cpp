@@ -57,7 +57,7 @@ TEST_F(hub_queue_page_test, the_second_page_reaches_the_61st_and_it_can_be_accep
     ASSERT_TRUE(hub_->staff_queue_page(ana.get(), 50));
     auto second = page(ana, 61, 50);
     EXPECT_EQ(ids(second), waiting_ids(50, 61));
-    ASSERT_TRUE(hub_->staff_accept(ana.get(), extra.id));
+    accept(ana, extra);
     extra.link->wait_message(1);
     auto after = page(ana, 60, 50);
     EXPECT_EQ(ids(after), waiting_ids(50, 60));
@@ -97,7 +97,7 @@ TEST_F(hub_queue_page_test, when_the_queue_shrinks_below_a_page_the_console_move
 TEST_F(hub_queue_page_test, the_total_stays_true_while_chats_come_and_go) {
     auto ana = join(ana_);
     ana->wait_type("state");
-    ASSERT_TRUE(hub_->staff_accept(ana.get(), waiting_[0].id));
+    accept(ana, waiting_[0]);
     page(ana, 59, 0);
     ASSERT_TRUE(hub_->visitor_end(waiting_[55].link.get()));
     page(ana, 58, 0);
