@@ -114,7 +114,8 @@ int main(int argc, char** argv) {
         start = steady::now();
         int erased = 0;
         for (;;) {
-            auto batch = privacy::purge_expired(*db, keys, clock.now(), std::chrono::hours(72), 500);
+            auto batch =
+                privacy::purge_expired(*db, keys, clock.now(), std::chrono::hours(72), 500);
             if (batch.purged.empty()) break;
             erased += static_cast<int>(batch.purged.size());
         }
@@ -122,14 +123,16 @@ int main(int argc, char** argv) {
         double purge_s = seconds_since(start);
         auto after = size_of(dir);
 
-        std::printf("conversations:            %d x %d messages\n", opt.conversations, opt.messages);
+        std::printf("conversations:            %d x %d messages\n", opt.conversations,
+                    opt.messages);
         std::printf("fill:                     %.1f s\n", fill_s);
         std::printf("database before purge:    %.1f MiB (safeconnect.db + keys.db)\n",
                     before / 1048576.0);
         std::printf("purge:                    %d conversations in %.1f s (%.0f conversations/s)\n",
                     erased, purge_s, erased / purge_s);
-        std::printf("database after purge:     %.1f MiB (freed pages returned by incremental vacuum)\n",
-                    after / 1048576.0);
+        std::printf(
+            "database after purge:     %.1f MiB (freed pages returned by incremental vacuum)\n",
+            after / 1048576.0);
         if (opt.vacuum) {
             start = steady::now();
             db->exec("VACUUM; VACUUM vault;");

@@ -9,8 +9,8 @@
 #include "http/router.hpp"
 #include "http/staff_api.hpp"
 #include "net/server.hpp"
-#include "privacy/keyring.hpp"
 #include "privacy/audit.hpp"
+#include "privacy/keyring.hpp"
 #include "privacy/network_key.hpp"
 #include "privacy/policy.hpp"
 #include "privacy/purge.hpp"
@@ -85,9 +85,8 @@ int serve(const core::config& config) {
 
     http::asset_catalog assets;
     auto now = clock.now();
-    privacy::retention_setting retention(store.call([&](store::database& db) {
-        return privacy::retention_hours(db, config.retention_hours);
-    }));
+    privacy::retention_setting retention(store.call(
+        [&](store::database& db) { return privacy::retention_hours(db, config.retention_hours); }));
     privacy::policy_registry policy;
     store.call([&](store::database& db) {
         policy.load(db, http::initial_privacy_policy(assets, config), retention.hours(), now);
@@ -119,8 +118,8 @@ int migrate(const core::config& config) {
     store::database db(config.database_path());
     db.attach(config.vault_path(), "vault");
     int ran = store::migrate(db);
-    std::cout << "schema version " << store::latest_schema_version() << " (" << ran
-              << " migration" << (ran == 1 ? "" : "s") << " applied)\n";
+    std::cout << "schema version " << store::latest_schema_version() << " (" << ran << " migration"
+              << (ran == 1 ? "" : "s") << " applied)\n";
     return 0;
 }
 
@@ -141,7 +140,8 @@ int user_add(const core::config& config, const std::string& email, const std::st
     auto store_db = store::open_store(config.database_path(), config.vault_path());
     auto& db = *store_db;
     core::system_clock clock;
-    auto added = staff::add_member(db, email, display, *r, staff::hash_password(password), clock.now());
+    auto added =
+        staff::add_member(db, email, display, *r, staff::hash_password(password), clock.now());
     if (!added) {
         std::cerr << "error: " << added.error().message << "\n";
         return 1;
@@ -168,9 +168,9 @@ int purge(const core::config& config, const std::string& stop_after) {
         for (;;) ::pause();  // until a signal ends the process
     };
     for (;;) {
-        auto batch = privacy::purge_expired(db, keys, now, std::chrono::hours(hours), 100,
-                                            halt_at ? privacy::purge_observer(halt)
-                                                    : privacy::purge_observer());
+        auto batch = privacy::purge_expired(
+            db, keys, now, std::chrono::hours(hours), 100,
+            halt_at ? privacy::purge_observer(halt) : privacy::purge_observer());
         if (!batch.purged.empty()) {
             store::transaction tx(db);
             privacy::audit(db, now, std::nullopt, "retention_purge",
@@ -225,8 +225,8 @@ int user_list(const core::config& config) {
     auto store_db = store::open_store(config.database_path(), config.vault_path());
     auto& db = *store_db;
     for (const auto& m : staff::list_members(db)) {
-        std::cout << m.id << "\t" << m.email << "\t" << m.name << "\t" << staff::role_name(m.staff_role)
-                  << (m.disabled ? "\tdisabled" : "") << "\n";
+        std::cout << m.id << "\t" << m.email << "\t" << m.name << "\t"
+                  << staff::role_name(m.staff_role) << (m.disabled ? "\tdisabled" : "") << "\n";
     }
     return 0;
 }

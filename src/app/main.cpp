@@ -11,8 +11,9 @@ int main(int argc, char** argv) {
     CLI::App app{"Safe Connect: a confidential chat and contact center for hotlines"};
     app.require_subcommand(1);
     std::string config_file;
-    app.add_option("-c,--config", config_file, "TOML config file (every key can also be set "
-                                               "by a SAFECONNECT_* environment variable)")
+    app.add_option("-c,--config", config_file,
+                   "TOML config file (every key can also be set "
+                   "by a SAFECONNECT_* environment variable)")
         ->check(CLI::ExistingFile);
 
     auto* serve = app.add_subcommand("serve", "Run the server");
@@ -20,13 +21,14 @@ int main(int argc, char** argv) {
     auto* purge = app.add_subcommand(
         "purge", "Erase closed conversations past the retention period now, and report counts");
     std::string stop_after;
-    purge->add_option("--stop-after", stop_after,
-                      "For crash tests: halt after this step of the first batch (evaluated, "
-                      "keys_destroyed or rows_deleted) until killed")
+    purge
+        ->add_option("--stop-after", stop_after,
+                     "For crash tests: halt after this step of the first batch (evaluated, "
+                     "keys_destroyed or rows_deleted) until killed")
         ->check(CLI::IsMember({"evaluated", "keys_destroyed", "rows_deleted"}));
     std::string backup_path;
-    auto* backup = app.add_subcommand(
-        "backup", "Copy the database consistently, even while the server runs");
+    auto* backup =
+        app.add_subcommand("backup", "Copy the database consistently, even while the server runs");
     backup->add_option("path", backup_path, "New file to write")->required();
     auto* user = app.add_subcommand("user", "Manage staff accounts");
     user->require_subcommand(1);
@@ -35,8 +37,9 @@ int main(int argc, char** argv) {
     auto* add = user->add_subcommand("add", "Add a staff account");
     add->add_option("email", email, "Sign-in email")->required();
     add->add_option("--role", role, "coordinator, supervisor or admin")->required();
-    add->add_option("--name", name, "Name shown to visitors and colleagues (default: the part "
-                                    "of the email before @)");
+    add->add_option("--name", name,
+                    "Name shown to visitors and colleagues (default: the part "
+                    "of the email before @)");
     add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")
         ->required();
     user->add_subcommand("list", "List staff accounts");

@@ -53,7 +53,8 @@ void maintenance::purge_batch(int purged_so_far) {
         [this, now, retention, result, first = purged_so_far == 0](store::database& db) {
             *result = privacy::purge_expired(db, keys_, now, retention, purge_batch_size);
             int repaired = first ? privacy::repair_partial_erasures(db) : 0;
-            if (repaired > 0) spdlog::warn("event=purge_repaired_partial_erasure count={}", repaired);
+            if (repaired > 0)
+                spdlog::warn("event=purge_repaired_partial_erasure count={}", repaired);
             if (!result->purged.empty()) {
                 store::transaction tx(db);
                 privacy::audit(db, now, std::nullopt, "retention_purge",

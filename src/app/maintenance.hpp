@@ -16,7 +16,7 @@
 namespace sc::app {
 
 class maintenance {
-public:
+  public:
     /// `session_idle_limit`: staff sessions unused this long are forgotten.
     maintenance(store::worker& store, const privacy::keyring& keys, chat::hub& hub,
                 privacy::traffic_counter& traffic, const privacy::retention_setting& retention,
@@ -25,7 +25,7 @@ public:
     /// Queues this minute's work; returns at once.
     void every_minute();
 
-private:
+  private:
     void purge_batch(int purged_so_far);
 
     store::worker& store_;

@@ -60,8 +60,9 @@ void insert_message(store::database& db, const std::string& conversation_id,
 
 bool claim_waiting(store::database& db, const std::string& id, std::int64_t staff_id,
                    std::int64_t at) {
-    db.prepare("UPDATE conversations SET status = 'active', staff_id = ?, accepted_at = ? "
-               "WHERE id = ? AND status = 'waiting'")
+    db.prepare(
+          "UPDATE conversations SET status = 'active', staff_id = ?, accepted_at = ? "
+          "WHERE id = ? AND status = 'waiting'")
         .bind(1, staff_id)
         .bind(2, at)
         .bind(3, id)
@@ -71,8 +72,9 @@ bool claim_waiting(store::database& db, const std::string& id, std::int64_t staf
 
 bool claim_transfer(store::database& db, const std::string& id, std::int64_t from,
                     std::int64_t to) {
-    db.prepare("UPDATE conversations SET staff_id = ? "
-               "WHERE id = ? AND staff_id = ? AND status = 'active'")
+    db.prepare(
+          "UPDATE conversations SET staff_id = ? "
+          "WHERE id = ? AND staff_id = ? AND status = 'active'")
         .bind(1, to)
         .bind(2, id)
         .bind(3, from)
@@ -83,8 +85,9 @@ bool claim_transfer(store::database& db, const std::string& id, std::int64_t fro
 void mark_closed(store::database& db, const std::string& id, const std::string& by,
                  std::int64_t at) {
     // The resume token dies with the conversation: nobody can reopen it.
-    db.prepare("UPDATE conversations SET status = 'closed', closed_by = ?, closed_at = ?,"
-               " resume_token_hash = NULL WHERE id = ?")
+    db.prepare(
+          "UPDATE conversations SET status = 'closed', closed_by = ?, closed_at = ?,"
+          " resume_token_hash = NULL WHERE id = ?")
         .bind(1, by)
         .bind(2, at)
         .bind(3, id)
@@ -99,16 +102,18 @@ void set_disposition(store::database& db, const std::string& id, const std::stri
 }
 
 void close_unreadable_conversations(store::database& db, std::int64_t now) {
-    db.prepare("UPDATE conversations SET status = 'closed', closed_at = ?, resume_token_hash = NULL"
-               " WHERE status != 'closed' AND id NOT IN"
-               " (SELECT conversation_id FROM vault.conversation_keys)")
+    db.prepare(
+          "UPDATE conversations SET status = 'closed', closed_at = ?, resume_token_hash = NULL"
+          " WHERE status != 'closed' AND id NOT IN"
+          " (SELECT conversation_id FROM vault.conversation_keys)")
         .bind(1, now)
         .run();
 }
 
 void close_unreadable_conversation(store::database& db, const std::string& id, std::int64_t now) {
-    db.prepare("UPDATE conversations SET status = 'closed', closed_at = coalesce(closed_at, ?),"
-               " resume_token_hash = NULL WHERE id = ?")
+    db.prepare(
+          "UPDATE conversations SET status = 'closed', closed_at = coalesce(closed_at, ?),"
+          " resume_token_hash = NULL WHERE id = ?")
         .bind(1, now)
         .bind(2, id)
         .run();

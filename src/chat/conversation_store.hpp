@@ -16,7 +16,7 @@ struct conversation_row {
     std::string lang;
     std::string status;
     std::string resume_token_hash;
-    std::string sealed_key;  // kept in the key vault, not in the conversations table
+    std::string sealed_key;     // kept in the key vault, not in the conversations table
     std::string sealed_intake;  // empty: no intake
     std::int64_t created_at = 0;
     std::optional<std::int64_t> accepted_at;
@@ -47,8 +47,7 @@ void insert_message(store::database& db, const std::string& conversation_id,
 /// take one chat. Each returns false, and changes nothing, when the claim lost.
 bool claim_waiting(store::database& db, const std::string& id, std::int64_t staff_id,
                    std::int64_t at);
-bool claim_transfer(store::database& db, const std::string& id, std::int64_t from,
-                    std::int64_t to);
+bool claim_transfer(store::database& db, const std::string& id, std::int64_t from, std::int64_t to);
 void mark_closed(store::database& db, const std::string& id, const std::string& by,
                  std::int64_t at);
 void set_disposition(store::database& db, const std::string& id, const std::string& disposition);

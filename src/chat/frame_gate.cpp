@@ -19,7 +19,8 @@ std::optional<incoming_frame> frame_gate::admit(std::string_view text) {
         }
     }
     if (!allowed) {
-        link_.deliver(make_frame(error_frame({errc::rate_limited, "too many frames; this one was dropped"}, ref)));
+        link_.deliver(make_frame(
+            error_frame({errc::rate_limited, "too many frames; this one was dropped"}, ref)));
         return std::nullopt;
     }
     if (!parsed) {
@@ -37,8 +38,8 @@ std::optional<incoming_frame> frame_gate::admit(std::string_view text) {
 }
 
 void frame_gate::refuse_binary() {
-    link_.deliver(
-        make_frame(error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"})));
+    link_.deliver(make_frame(
+        error_frame({errc::bad_request, "binary frames are not accepted; send JSON text"})));
 }
 
 }  // namespace sc::chat

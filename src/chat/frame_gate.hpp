@@ -21,14 +21,14 @@ struct incoming_frame {
 };
 
 class frame_gate {
-public:
+  public:
     frame_gate(const core::clock& clock, link& to) : clock_(clock), link_(to) {}
 
     /// The frame to handle, or nothing when it was answered here already.
     std::optional<incoming_frame> admit(std::string_view text);
     void refuse_binary();
 
-private:
+  private:
     const core::clock& clock_;
     link& link_;
     token_bucket frames_{10, 20};

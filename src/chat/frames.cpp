@@ -65,10 +65,9 @@ core::result<std::int64_t> get_int(const json::object& o, std::string_view field
         n = static_cast<std::int64_t>(v->as_uint64());
     }
     if (!n || *n < min || *n > max) {
-        return core::fail(core::errc::bad_request, "field '" + std::string(field) +
-                                                       "' must be a whole number from " +
-                                                       std::to_string(min) + " to " +
-                                                       std::to_string(max));
+        return core::fail(core::errc::bad_request,
+                          "field '" + std::string(field) + "' must be a whole number from " +
+                              std::to_string(min) + " to " + std::to_string(max));
     }
     return *n;
 }
@@ -81,8 +80,7 @@ core::result<std::string> get_text(const json::object& o) {
     auto t = trim(v->as_string());
     if (t.empty()) return core::fail(core::errc::bad_request, "field 'text' is empty");
     if (utf8_length(t) > text_max_chars) {
-        return core::fail(core::errc::bad_request,
-                          "field 'text' is longer than 4000 characters");
+        return core::fail(core::errc::bad_request, "field 'text' is longer than 4000 characters");
     }
     return std::string(t);
 }

@@ -29,8 +29,8 @@ constexpr const char* service_unavailable =
 
 }  // namespace
 
-hub::hub(store::worker& store, const privacy::keyring& keys,
-         const privacy::policy_registry& policy, const core::clock& clock, hub_settings settings)
+hub::hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
+         const core::clock& clock, hub_settings settings)
     : store_(store),
       keys_(keys),
       policy_(policy),
@@ -81,7 +81,8 @@ void hub::load() {
         c.policy_version = r.policy_version;
         c.visitor_gone_at = clock_.now();  // nobody is connected after a restart
         c.needs_disposition = c.state == status::closed;
-        auto ids = store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
+        auto ids =
+            store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
         for (const auto& m : ids) {
             c.log.remember(conversations::parse_sender(m.sender).value_or(sender::system),
                            m.client_id, m.seq);
@@ -101,15 +102,16 @@ void hub::load() {
 
 // ---------------------------------------------------------------- visitor side
 
-core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object intake, std::string lang,
-                        const std::string& network_key) {
+core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object intake,
+                                  std::string lang, const std::string& network_key) {
     section lock(*this);
     if (visitor_links_.contains(l.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
     if (blocks_.is_blocked(network_key)) return core::fail(errc::unavailable, service_unavailable);
     if (!new_chats_.allow(network_key, clock_.now())) {
-        return core::fail(errc::unavailable, "too many new chats from your network; please try again in a while");
+        return core::fail(errc::unavailable,
+                          "too many new chats from your network; please try again in a while");
     }
     conversation c;
     c.id = settings_.new_conversation_id();
@@ -130,7 +132,8 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     row.resume_token_hash = c.token_hash;
     row.sealed_key = keys_.seal(c.key, c.id);
     if (!c.intake.empty()) {
-        row.sealed_intake = privacy::encrypt(c.key, json::serialize(c.intake), privacy::intake_context(c.id));
+        row.sealed_intake =
+            privacy::encrypt(c.key, json::serialize(c.intake), privacy::intake_context(c.id));
     }
     row.created_at = core::unix_seconds(c.created_at);
     row.policy_version = c.policy_version;
@@ -140,26 +143,27 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     by_token_[c.token_hash] = id;
     conversations_.emplace(id, std::move(c));
     std::weak_ptr<link> weak = l;
-    store_.submit([row = std::move(row)](store::database& db) { insert_conversation(db, row); },
-                  [this, id, token, weak](core::result<> r) {
-                      section inner(*this);
-                      auto* conv = find(id);
-                      if (!r) {
-                          send(weak.lock(), error_frame({errc::internal, "the chat could not be started"}));
-                          if (conv) forget(id);
-                          return;
-                      }
-                      if (!conv) return;
-                      queue_.join(id, conv->created_at);
-                      spdlog::info("event=chat_started queue={}", queue_.size());
-                      if (auto v = weak.lock()) {
-                          send(v, encode({{"type", "started"},
-                                                {"token", token},
-                                                {"conversation", conversation_state(*conv)}}));
-                      }
-                      broadcast_queue();
-                      broadcast_overview();
-                  });
+    store_.submit(
+        [row = std::move(row)](store::database& db) { insert_conversation(db, row); },
+        [this, id, token, weak](core::result<> r) {
+            section inner(*this);
+            auto* conv = find(id);
+            if (!r) {
+                send(weak.lock(), error_frame({errc::internal, "the chat could not be started"}));
+                if (conv) forget(id);
+                return;
+            }
+            if (!conv) return;
+            queue_.join(id, conv->created_at);
+            spdlog::info("event=chat_started queue={}", queue_.size());
+            if (auto v = weak.lock()) {
+                send(v, encode({{"type", "started"},
+                                {"token", token},
+                                {"conversation", conversation_state(*conv)}}));
+            }
+            broadcast_queue();
+            broadcast_overview();
+        });
     return {};
 }
 
@@ -203,17 +207,16 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
             for (const auto& m : *messages) {
                 auto body = json::parse(privacy::decrypt(conv->key, m.sealed_body,
                                                          privacy::message_context(id, m.seq)));
-                send(v, encode(
-                    {{"type", "message"},
-                     {"message", message_object(body.as_object(), m.seq, m.created_at)}}));
+                send(v,
+                     encode({{"type", "message"},
+                             {"message", message_object(body.as_object(), m.seq, m.created_at)}}));
             }
             if (conv->state == status::waiting) {
                 conv->position_sent = 0;  // a new connection has not been told yet
                 broadcast_queue();
             }
-            to_owner(*conv, encode({{"type", "visitor"},
-                                       {"conversation_id", id},
-                                       {"connected", true}}));
+            to_owner(*conv,
+                     encode({{"type", "visitor"}, {"conversation_id", id}, {"connected", true}}));
         });
     return {};
 }
@@ -226,7 +229,8 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
     if (auto known = c->log.find(sender::visitor, client_id)) {
         // A resend after a lost ack: answer with the original number once it is stored.
         if (known->stored) {
-            to_visitor(*c, encode({{"type", "ack"}, {"client_id", client_id}, {"seq", known->seq}}));
+            to_visitor(*c,
+                       encode({{"type", "ack"}, {"client_id", client_id}, {"seq", known->seq}}));
         }
         return {};
     }
@@ -288,17 +292,18 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
 
     std::set<const link*> me{l.get()};
     // The state frame goes first, then each owned chat with its history.
-    json::object state{{"type", "state"},
-                       {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
-                       {"available", presence.available},
-                       {"max_chats", routing_.max_chats()},
-                       {"block_hours", settings_.block_duration.count()},
-                       {"now", core::format_utc(clock_.now())},
-                       {"queue", queue_entries(0)},
-                       {"queue_offset", 0},
-                       {"queue_total", queue_.size()},
-                       {"staff", staff_list()},
-                       {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
+    json::object state{
+        {"type", "state"},
+        {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
+        {"available", presence.available},
+        {"max_chats", routing_.max_chats()},
+        {"block_hours", settings_.block_duration.count()},
+        {"now", core::format_utc(clock_.now())},
+        {"queue", queue_entries(0)},
+        {"queue_offset", 0},
+        {"queue_total", queue_.size()},
+        {"staff", staff_list()},
+        {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
     if (staff::oversees(m.staff_role)) state["blocks"] = blocks_frame().at("blocks");
     send(l, encode(state));
     for (const auto& [id, c] : conversations_) {
@@ -337,46 +342,50 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     auto lost = std::make_shared<bool>(false);
     // The store decides the claim; memory follows its commit. If the chat was taken in the
     // meantime (another node), nothing of this accept is kept and the console is told.
-    append(*c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
-           sender::system, std::nullopt, "",
-           {.also = [conversation_id, staff_id, at = core::unix_seconds(now),
-                     lost](store::database& db) {
-               if (!claim_waiting(db, conversation_id, staff_id, at)) {
-                   *lost = true;
-                   throw store::store_error("the chat is no longer waiting");
-               }
-           },
-           // Before the fan-out: the chat frame carries advocate_joined in its history.
-           .applied = [this, conversation_id, staff_id, now]() {
-               auto* conv = find(conversation_id);
-               if (conv == nullptr) return;
-               conv->claiming.reset();
-               if (conv->state != status::waiting) return;  // the visitor left meanwhile
-               conv->state = status::active;
-               conv->staff_id = staff_id;
-               conv->accepted_at = now;
-               queue_.take(conversation_id, now);
-               if (auto p = online_.find(staff_id); p != online_.end()) {
-                   send_chat(conversation_id, staff_id, p->second.links, 0);
-               }
-               spdlog::info("event=chat_accepted staff_id={} queue={}", staff_id, queue_.size());
-               broadcast_queue();
-               broadcast_staff();
-               broadcast_overview();
-           },
-           .failed = [this, conversation_id, console = s->l, lost]() {
-               if (auto* conv = find(conversation_id)) conv->claiming.reset();
-               send(console.lock(),
-                    error_frame(*lost ? core::error{errc::conflict,
-                                                    "this chat was already taken or has ended"}
-                                      : core::error{errc::internal,
-                                                    "the chat could not be accepted; please try again"}));
-           }});
+    append(
+        *c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
+        sender::system, std::nullopt, "",
+        {.also =
+             [conversation_id, staff_id, at = core::unix_seconds(now), lost](store::database& db) {
+                 if (!claim_waiting(db, conversation_id, staff_id, at)) {
+                     *lost = true;
+                     throw store::store_error("the chat is no longer waiting");
+                 }
+             },
+         // Before the fan-out: the chat frame carries advocate_joined in its history.
+         .applied =
+             [this, conversation_id, staff_id, now]() {
+                 auto* conv = find(conversation_id);
+                 if (conv == nullptr) return;
+                 conv->claiming.reset();
+                 if (conv->state != status::waiting) return;  // the visitor left meanwhile
+                 conv->state = status::active;
+                 conv->staff_id = staff_id;
+                 conv->accepted_at = now;
+                 queue_.take(conversation_id, now);
+                 if (auto p = online_.find(staff_id); p != online_.end()) {
+                     send_chat(conversation_id, staff_id, p->second.links, 0);
+                 }
+                 spdlog::info("event=chat_accepted staff_id={} queue={}", staff_id, queue_.size());
+                 broadcast_queue();
+                 broadcast_staff();
+                 broadcast_overview();
+             },
+         .failed =
+             [this, conversation_id, console = s->l, lost]() {
+                 if (auto* conv = find(conversation_id)) conv->claiming.reset();
+                 send(console.lock(),
+                      error_frame(
+                          *lost ? core::error{errc::conflict,
+                                              "this chat was already taken or has ended"}
+                                : core::error{errc::internal,
+                                              "the chat could not be accepted; please try again"}));
+             }});
     return {};
 }
 
-core::result<> hub::staff_send(const link* l, const std::string& conversation_id, std::string client_id,
-                     std::string text) {
+core::result<> hub::staff_send(const link* l, const std::string& conversation_id,
+                               std::string client_id, std::string text) {
     section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
@@ -404,15 +413,16 @@ core::result<> hub::staff_typing(const link* l, const std::string& conversation_
     return {};
 }
 
-core::result<> hub::staff_transfer(const link* l, const std::string& conversation_id, std::int64_t to) {
+core::result<> hub::staff_transfer(const link* l, const std::string& conversation_id,
+                                   std::int64_t to) {
     section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false);
     if (!owned) return owned.error();
     auto* c = *owned;
     if (c->claiming) return core::fail(errc::conflict, "this chat is being handed on already");
     auto target = online_.find(to);
-    if (auto ok = routing_.may_transfer(*c->staff_id,
-                                        {to, target != online_.end(), active_chats_of(to)});
+    if (auto ok =
+            routing_.may_transfer(*c->staff_id, {to, target != online_.end(), active_chats_of(to)});
         !ok) {
         return ok.error();
     }
@@ -420,52 +430,58 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     c->claiming = to;
     auto lost = std::make_shared<bool>(false);
     // Only the chat's holder can hand it on: the store checks that too, and memory follows.
-    append(*c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}},
-           sender::system, std::nullopt, "",
-           {.also = [conversation_id, from, to, lost](store::database& db) {
-               if (!claim_transfer(db, conversation_id, from, to)) {
-                   *lost = true;
-                   throw store::store_error("the chat is no longer with its holder");
-               }
-           },
-           // Before the fan-out: the event reaches the new holder (in the chat's history),
-           // and the old one has the chat removed.
-           .applied = [this, conversation_id, from, to]() {
-               auto* conv = find(conversation_id);
-               if (conv == nullptr) return;
-               conv->claiming.reset();
-               if (conv->state != status::active || conv->staff_id != from) return;
-               // The owner may be offline (a supervisor moving the chat of someone who left).
-               if (auto owner = online_.find(from); owner != online_.end()) {
-                   for (const auto* fl : owner->second.links) {
-                       if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
-                           it->second.replay_through.erase(conversation_id);
-                           send(it->second.l.lock(), encode({{"type", "removed"},
-                                                             {"conversation_id", conversation_id},
-                                                             {"reason", "transferred"}}));
-                       }
-                   }
-               }
-               conv->staff_id = to;
-               if (auto target_now = online_.find(to); target_now != online_.end()) {
-                   send_chat(conversation_id, to, target_now->second.links, 0);
-               }
-               spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
-               broadcast_staff();
-               broadcast_overview();
-           },
-           .failed = [this, conversation_id, console = staff_of(l)->l, lost]() {
-               if (auto* conv = find(conversation_id)) conv->claiming.reset();
-               send(console.lock(),
-                    error_frame(*lost ? core::error{errc::conflict, "the chat has moved on already"}
-                                      : core::error{errc::internal,
-                                                    "the chat could not be handed on; please try again"}));
-           }});
+    append(
+        *c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}},
+        sender::system, std::nullopt, "",
+        {.also =
+             [conversation_id, from, to, lost](store::database& db) {
+                 if (!claim_transfer(db, conversation_id, from, to)) {
+                     *lost = true;
+                     throw store::store_error("the chat is no longer with its holder");
+                 }
+             },
+         // Before the fan-out: the event reaches the new holder (in the chat's history),
+         // and the old one has the chat removed.
+         .applied =
+             [this, conversation_id, from, to]() {
+                 auto* conv = find(conversation_id);
+                 if (conv == nullptr) return;
+                 conv->claiming.reset();
+                 if (conv->state != status::active || conv->staff_id != from) return;
+                 // The owner may be offline (a supervisor moving the chat of someone who left).
+                 if (auto owner = online_.find(from); owner != online_.end()) {
+                     for (const auto* fl : owner->second.links) {
+                         if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
+                             it->second.replay_through.erase(conversation_id);
+                             send(it->second.l.lock(), encode({{"type", "removed"},
+                                                               {"conversation_id", conversation_id},
+                                                               {"reason", "transferred"}}));
+                         }
+                     }
+                 }
+                 conv->staff_id = to;
+                 if (auto target_now = online_.find(to); target_now != online_.end()) {
+                     send_chat(conversation_id, to, target_now->second.links, 0);
+                 }
+                 spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
+                 broadcast_staff();
+                 broadcast_overview();
+             },
+         .failed =
+             [this, conversation_id, console = staff_of(l)->l, lost]() {
+                 if (auto* conv = find(conversation_id)) conv->claiming.reset();
+                 send(
+                     console.lock(),
+                     error_frame(
+                         *lost ? core::error{errc::conflict, "the chat has moved on already"}
+                               : core::error{errc::internal,
+                                             "the chat could not be handed on; please try again"}));
+             }});
     return {};
 }
 
 core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
-                    const std::string& disposition) {
+                              const std::string& disposition) {
     section lock(*this);
     if (!valid_disposition(disposition)) return conversations::disposition_error();
     auto owned = owned_conversation(l, conversation_id, true);
@@ -504,7 +520,8 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
         });
 }
 
-core::result<> hub::staff_history(const link* l, const std::string& conversation_id, std::int64_t after_seq) {
+core::result<> hub::staff_history(const link* l, const std::string& conversation_id,
+                                  std::int64_t after_seq) {
     section lock(*this);
     auto owned = owned_conversation(l, conversation_id, true);
     if (!owned) return owned.error();
@@ -541,9 +558,9 @@ core::result<> hub::staff_block(const link* l, const std::string& conversation_i
         });
     if (auto x = staff_of(l)->l.lock()) {
         send(x, encode({{"type", "blocked"},
-                           {"conversation_id", conversation_id},
-                           {"block_id", placed->id},
-                           {"expires_at", core::format_utc(placed->expires_at)}}));
+                        {"conversation_id", conversation_id},
+                        {"block_id", placed->id},
+                        {"expires_at", core::format_utc(placed->expires_at)}}));
     }
     spdlog::info("event=visitor_blocked staff_id={} reason={}", staff_id, reason);
     end_chat(*c, disposition);
@@ -685,7 +702,6 @@ void hub::send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::s
     if (to) outbox_.push_back({to, nullptr, code, std::move(reason)});
 }
 
-
 hub::conversation* hub::find(const std::string& id) {
     auto it = conversations_.find(id);
     return it == conversations_.end() ? nullptr : &it->second;
@@ -703,7 +719,7 @@ hub::staff_link* hub::staff_of(const link* l) {
 }
 
 core::result<hub::conversation*> hub::owned_conversation(const link* l, const std::string& id,
-                                                        bool allow_closed, bool owner_only) {
+                                                         bool allow_closed, bool owner_only) {
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     auto* c = find(id);
@@ -746,8 +762,8 @@ void hub::append(conversation& c, json::object body, sender from,
     row.sender = conversations::name(from);
     row.staff_id = staff_id;
     row.client_id = client_id;
-    row.sealed_body = privacy::encrypt(c.key, json::serialize(body),
-                                       privacy::message_context(c.id, row.seq));
+    row.sealed_body =
+        privacy::encrypt(c.key, json::serialize(body), privacy::message_context(c.id, row.seq));
     row.created_at = core::unix_seconds(now);
     if (from == sender::visitor) row.policy_version = policy_.in_force(now);
     store_.submit(
@@ -805,9 +821,9 @@ void hub::on_stored(const pending_message& p) {
         if (!x) continue;
         if (p.from == sender::advocate && !p.client_id.empty()) {
             send(x, encode({{"type", "ack"},
-                               {"conversation_id", c->id},
-                               {"client_id", p.client_id},
-                               {"seq", seq}}));
+                            {"conversation_id", c->id},
+                            {"client_id", p.client_id},
+                            {"seq", seq}}));
         }
         send(x, encode({{"type", "message"}, {"conversation_id", c->id}, {"message", p.message}}));
     }
@@ -838,14 +854,16 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             json::array list;
             if (r) {
                 for (const auto& m : *messages) {
-                    auto body = json::parse(privacy::decrypt(
-                        conv->key, m.sealed_body, privacy::message_context(conversation_id, m.seq)));
+                    auto body = json::parse(
+                        privacy::decrypt(conv->key, m.sealed_body,
+                                         privacy::message_context(conversation_id, m.seq)));
                     list.push_back(message_object(body.as_object(), m.seq, m.created_at));
                 }
             }
             chat["messages"] = std::move(list);
-            auto frame = make_frame(r ? encode({{"type", "chat"}, {"chat", chat}})
-                                      : error_frame({errc::internal, "the chat history could not be read"}));
+            auto frame =
+                make_frame(r ? encode({{"type", "chat"}, {"chat", chat}})
+                             : error_frame({errc::internal, "the chat history could not be read"}));
             for (const auto* l : to) {
                 auto it = staff_links_.find(l);
                 if (it == staff_links_.end()) continue;
@@ -867,29 +885,35 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
     auto at = core::unix_seconds(clock_.now());
     extra_work evaluation;
     if (!outcome.advocate_owes_disposition) evaluation = record_evaluation(c, outcome.disposition);
-    append(c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt, "",
-           {.also = [id, who, at, disposition, evaluation](store::database& db) {
-               mark_closed(db, id, who, at);
-               if (!disposition.empty()) set_disposition(db, id, disposition);
-               if (evaluation) evaluation(db);
-           },
-           .then = [this, id, who]() {
-               auto* conv = find(id);
-               if (conv == nullptr) return;
-               to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
-               // The visitor's connection may start a new chat now.
-               if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
-               conv->visitor.reset();
-               conv->visitor_key = nullptr;
-               if (conv->needs_disposition) {
-                   to_owner(*conv, encode({{"type", "ended"}, {"conversation_id", id}, {"by", who}}));
-               } else {
-                   to_owner(*conv, encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "closed"}}));
-                   forget(id);
-               }
-               broadcast_staff();
-               broadcast_overview();
-           }});
+    append(c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt,
+           "",
+           {.also =
+                [id, who, at, disposition, evaluation](store::database& db) {
+                    mark_closed(db, id, who, at);
+                    if (!disposition.empty()) set_disposition(db, id, disposition);
+                    if (evaluation) evaluation(db);
+                },
+            .then =
+                [this, id, who]() {
+                    auto* conv = find(id);
+                    if (conv == nullptr) return;
+                    to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
+                    // The visitor's connection may start a new chat now.
+                    if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
+                    conv->visitor.reset();
+                    conv->visitor_key = nullptr;
+                    if (conv->needs_disposition) {
+                        to_owner(*conv,
+                                 encode({{"type", "ended"}, {"conversation_id", id}, {"by", who}}));
+                    } else {
+                        to_owner(*conv, encode({{"type", "removed"},
+                                                {"conversation_id", id},
+                                                {"reason", "closed"}}));
+                        forget(id);
+                    }
+                    broadcast_staff();
+                    broadcast_overview();
+                }});
     spdlog::info("event=chat_closed by={}", who);
     if (was_waiting) broadcast_queue();
 }
@@ -946,7 +970,8 @@ json::object hub::chat_object(const conversation& c) const {
     return o;
 }
 
-json::object hub::message_object(const json::object& body, std::int64_t seq, std::int64_t at) const {
+json::object hub::message_object(const json::object& body, std::int64_t seq,
+                                 std::int64_t at) const {
     json::object m = body;
     m["seq"] = seq;
     m["at"] = core::format_utc(core::from_unix_seconds(at));
@@ -974,7 +999,9 @@ std::size_t hub::available_advocates() const {
         online_.begin(), online_.end(), [](const auto& kv) { return kv.second.available; }));
 }
 
-void hub::to_visitor(const conversation& c, frame_ptr frame) { send(c.visitor.lock(), std::move(frame)); }
+void hub::to_visitor(const conversation& c, frame_ptr frame) {
+    send(c.visitor.lock(), std::move(frame));
+}
 
 void hub::to_owner(const conversation& c, frame_ptr frame) {
     if (c.staff_id) to_staff(*c.staff_id, frame);
@@ -1012,9 +1039,9 @@ void hub::broadcast_queue() {
         if (c->position_sent == position && c->estimate_sent == estimate) continue;
         c->position_sent = position;
         c->estimate_sent = estimate;
-        to_visitor(*c, encode({{"type", "queue"},
-                               {"position", position},
-                               {"estimated_wait_s", estimate}}));
+        to_visitor(
+            *c,
+            encode({{"type", "queue"}, {"position", position}, {"estimated_wait_s", estimate}}));
     }
 }
 

@@ -56,7 +56,7 @@ struct commit_hooks {
 };
 
 class hub {
-public:
+  public:
     hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
         const core::clock& clock, hub_settings settings);
 
@@ -118,7 +118,7 @@ public:
     };
     counts snapshot() const;
 
-private:
+  private:
     using status = conversations::status;
     using sender = conversations::sender;
     using closed_by = conversations::closed_by;
@@ -172,13 +172,13 @@ private:
     /// The hub's lock, held for the life of the object, and what was decided under it: what
     /// the hub sends while it holds the lock is queued, and delivered once it is released.
     class section {
-    public:
+      public:
         explicit section(hub& h);
         section(const section&) = delete;
         section& operator=(const section&) = delete;
         ~section();
 
-    private:
+      private:
         hub& hub_;
         std::unique_lock<std::mutex> lock_;
     };

@@ -53,15 +53,17 @@ core::result<boost::json::object> validate_intake(const boost::json::value* inta
         }
         if (text.empty()) continue;
         if (utf8_length(text) > intake_field_max) {
-            return core::fail(core::errc::bad_request,
-                              "intake field '" + std::string(key) + "' is longer than 100 characters");
+            return core::fail(core::errc::bad_request, "intake field '" + std::string(key) +
+                                                           "' is longer than 100 characters");
         }
         if (key == "age" && !valid_age(text)) {
-            return core::fail(core::errc::bad_request, "intake field 'age' must be a whole number from 0 to 120");
+            return core::fail(core::errc::bad_request,
+                              "intake field 'age' must be a whole number from 0 to 120");
         }
         if (key == "zip" && !valid_zip(text)) {
-            return core::fail(core::errc::bad_request,
-                              "intake field 'zip' must be 3 to 10 digits, letters, spaces or dashes");
+            return core::fail(
+                core::errc::bad_request,
+                "intake field 'zip' must be 3 to 10 digits, letters, spaces or dashes");
         }
         kept[key] = text;
     }

@@ -17,7 +17,7 @@ inline frame_ptr make_frame(std::string text) {
 }
 
 class link {
-public:
+  public:
     virtual ~link() = default;
     /// Queues a text frame; safe from any thread, never blocks.
     virtual void deliver(frame_ptr frame) = 0;

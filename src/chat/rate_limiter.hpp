@@ -9,7 +9,7 @@
 namespace sc::chat {
 
 class token_bucket {
-public:
+  public:
     token_bucket(double rate, double burst) : rate_(rate), burst_(burst), tokens_(burst) {}
 
     /// Takes one token if there is one.
@@ -24,7 +24,7 @@ public:
         return true;
     }
 
-private:
+  private:
     double rate_;
     double burst_;
     double tokens_;

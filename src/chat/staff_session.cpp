@@ -20,8 +20,7 @@ constexpr std::int64_t max_queue_offset = 1'000'000;
 }  // namespace
 
 staff_session::staff_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
-                             staff::member who, std::string expected_csrf,
-                             std::string session_id)
+                             staff::member who, std::string expected_csrf, std::string session_id)
     : hub_(h),
       link_(std::move(l)),
       who_(std::move(who)),
@@ -73,8 +72,8 @@ core::result<> staff_session::handle(const boost::json::object& frame, const std
         }
         return hub_.staff_unblock(link_.get(), *id);
     }
-    auto conversation_id = get_string(frame, "conversation_id", conversation_id_length,
-                                      conversation_id_length);
+    auto conversation_id =
+        get_string(frame, "conversation_id", conversation_id_length, conversation_id_length);
     if (type == "accept" || type == "send" || type == "typing" || type == "transfer" ||
         type == "end" || type == "history" || type == "block") {
         if (!conversation_id) return conversation_id.error();

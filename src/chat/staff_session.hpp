@@ -2,8 +2,8 @@
 // the session cookie and origin; the first frame must prove the CSRF token.
 #pragma once
 
-#include "chat/hub.hpp"
 #include "chat/frame_gate.hpp"
+#include "chat/hub.hpp"
 #include "staff/accounts.hpp"
 
 #include <memory>
@@ -13,14 +13,14 @@
 namespace sc::chat {
 
 class staff_session {
-public:
+  public:
     staff_session(hub& h, const core::clock& clock, std::shared_ptr<link> l, staff::member who,
                   std::string expected_csrf, std::string session_id = {});
     void on_frame(std::string_view text);
     void on_binary();
     void on_close();
 
-private:
+  private:
     core::result<> handle(const boost::json::object& frame, const std::string& type);
 
     hub& hub_;

@@ -23,15 +23,15 @@ namespace sc::chat {
 bool valid_block_reason(std::string_view code);
 
 struct visitor_block {
-    std::string id;               // random, 16 hex characters; unrelated to the network key
-    std::int64_t placed_by = 0;   // staff id
+    std::string id;              // random, 16 hex characters; unrelated to the network key
+    std::int64_t placed_by = 0;  // staff id
     core::time_point placed_at{};
     core::time_point expires_at{};
     std::string reason;
 };
 
 class visitor_blocks {
-public:
+  public:
     visitor_blocks(const core::clock& clock, std::chrono::seconds duration);
 
     /// Blocks `network_key` for the configured duration. A key that is already blocked keeps
@@ -44,7 +44,7 @@ public:
     /// The active blocks, oldest first.
     std::vector<visitor_block> active();
 
-private:
+  private:
     void drop_expired();
 
     const core::clock& clock_;

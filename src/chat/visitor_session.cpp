@@ -1,8 +1,8 @@
 #include "chat/visitor_session.hpp"
 
 #include "chat/frames.hpp"
-#include "chat/text.hpp"
 #include "chat/intake.hpp"
+#include "chat/text.hpp"
 #include "core/random.hpp"
 
 namespace sc::chat {
@@ -11,10 +11,7 @@ using core::errc;
 
 visitor_session::visitor_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
                                  std::string network_key)
-    : hub_(h),
-      link_(std::move(l)),
-      network_key_(std::move(network_key)),
-      gate_(clock, *link_) {}
+    : hub_(h), link_(std::move(l)), network_key_(std::move(network_key)), gate_(clock, *link_) {}
 
 void visitor_session::on_frame(std::string_view text) {
     auto frame = gate_.admit(text);

@@ -2,8 +2,8 @@
 // hub. The transport feeds it text frames and tells it when the connection is gone.
 #pragma once
 
-#include "chat/hub.hpp"
 #include "chat/frame_gate.hpp"
+#include "chat/hub.hpp"
 
 #include <memory>
 #include <string>
@@ -12,7 +12,7 @@
 namespace sc::chat {
 
 class visitor_session {
-public:
+  public:
     /// `network_key` is the salted hash standing in for the client's address.
     visitor_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
                     std::string network_key);
@@ -20,7 +20,7 @@ public:
     void on_binary();
     void on_close();
 
-private:
+  private:
     core::result<> handle(const boost::json::object& frame, const std::string& type);
 
     hub& hub_;

@@ -43,7 +43,8 @@ void message_log::failed(const reservation& r, sender who, const std::string& cl
 }
 
 void message_log::remember(sender who, std::string client_id, std::int64_t seq) {
-    if (auto i = slot(who); i && !client_id.empty()) ids_[*i][std::move(client_id)] = {seq, true, epoch_};
+    if (auto i = slot(who); i && !client_id.empty())
+        ids_[*i][std::move(client_id)] = {seq, true, epoch_};
 }
 
 }  // namespace sc::conversations

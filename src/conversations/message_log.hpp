@@ -15,7 +15,7 @@
 namespace sc::conversations {
 
 class message_log {
-public:
+  public:
     explicit message_log(std::int64_t last_seq = 0) : last_seq_(last_seq) {}
 
     struct known {
@@ -45,7 +45,7 @@ public:
 
     std::int64_t last_seq() const { return last_seq_; }
 
-private:
+  private:
     using client_ids = std::map<std::string, known>;
     /// The ids of visitors ([0]) and advocates ([1]); system messages have none.
     static std::optional<std::size_t> slot(sender who);

@@ -11,13 +11,13 @@
 namespace sc::conversations {
 
 class new_chat_limit {
-public:
+  public:
     explicit new_chat_limit(int per_hour) : per_hour_(per_hour) {}
 
     /// Counts a new chat from `network_key` at `now`, or refuses it (and counts nothing).
     bool allow(const std::string& network_key, core::time_point now);
 
-private:
+  private:
     int per_hour_;
     std::map<std::string, std::deque<core::time_point>> recent_;
 };

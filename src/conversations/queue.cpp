@@ -15,8 +15,8 @@ void queue::join(std::string id, core::time_point since) {
 }
 
 bool queue::take(const std::string& id, core::time_point now) {
-    auto it = std::find_if(entries_.begin(), entries_.end(),
-                           [&](const entry& e) { return e.id == id; });
+    auto it =
+        std::find_if(entries_.begin(), entries_.end(), [&](const entry& e) { return e.id == id; });
     if (it == entries_.end()) return false;
     recent_waits_.push_back(std::chrono::duration_cast<std::chrono::seconds>(now - it->since));
     if (recent_waits_.size() > wait_samples) recent_waits_.pop_front();

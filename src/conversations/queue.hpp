@@ -12,7 +12,7 @@
 namespace sc::conversations {
 
 class queue {
-public:
+  public:
     struct entry {
         std::string id;
         core::time_point since;  // when the visitor started waiting
@@ -51,7 +51,7 @@ public:
     /// `available` chats ahead. Zero when nobody is available: no promise can be made.
     std::chrono::seconds estimated_wait(std::size_t position, std::size_t available) const;
 
-private:
+  private:
     static constexpr std::size_t wait_samples = 20;
     std::deque<entry> entries_;
     std::deque<std::chrono::seconds> recent_waits_;

@@ -19,7 +19,8 @@ core::result<> routing::may_accept(status now, const advocate_load& who) const {
 
 core::result<> routing::may_transfer(std::int64_t from, const advocate_load& to) const {
     if (!to.online) return core::fail(errc::conflict, "that person is not signed in");
-    if (to.staff_id == from) return core::fail(errc::conflict, "the chat is already with that person");
+    if (to.staff_id == from)
+        return core::fail(errc::conflict, "the chat is already with that person");
     if (to.active_chats >= max_chats_) {
         return core::fail(errc::conflict, "that person already has as many chats as they can take");
     }

@@ -17,7 +17,7 @@ struct advocate_load {
 };
 
 class routing {
-public:
+  public:
     explicit routing(int max_chats_per_advocate) : max_chats_(max_chats_per_advocate) {}
 
     int max_chats() const { return max_chats_; }
@@ -26,7 +26,7 @@ public:
     /// A conversation held by `from` is to move to `to`.
     core::result<> may_transfer(std::int64_t from, const advocate_load& to) const;
 
-private:
+  private:
     int max_chats_;
 };
 

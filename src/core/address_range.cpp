@@ -107,12 +107,12 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
     // trustworthy, and the first one not added by our own proxies is the client.
     while (is_trusted(nearest) && !forwarded_for.empty()) {
         auto comma = forwarded_for.rfind(',');
-        auto hop = trim(comma == std::string_view::npos ? forwarded_for
-                                                        : forwarded_for.substr(comma + 1));
+        auto hop =
+            trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
         if (!to_bytes(hop)) break;  // a forged or garbled entry: stop at the last proxy
         nearest = hop;
-        forwarded_for = comma == std::string_view::npos ? std::string_view{}
-                                                        : forwarded_for.substr(0, comma);
+        forwarded_for =
+            comma == std::string_view::npos ? std::string_view{} : forwarded_for.substr(0, comma);
     }
     return std::string(trim(nearest));
 }

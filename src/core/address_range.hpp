@@ -12,16 +12,16 @@
 namespace sc::core {
 
 class address_range {
-public:
+  public:
     /// "192.0.2.7", "10.0.0.0/8", "::1" or "2001:db8::/32"; nothing when it is none of these.
     static std::optional<address_range> parse(std::string_view text);
 
     /// True when `address` (textual, IPv4 or IPv6, IPv4-mapped IPv6 as IPv4) lies inside.
     bool contains(std::string_view address) const;
 
-private:
+  private:
     std::array<std::uint8_t, 16> bytes_{};  // IPv4 as ::ffff:a.b.c.d
-    int prefix_ = 128;                       // bits that must match
+    int prefix_ = 128;                      // bits that must match
 };
 
 /// Parses a comma-separated list of ranges; throws config_error naming the bad entry.

@@ -12,19 +12,19 @@ namespace sc::core {
 using time_point = std::chrono::system_clock::time_point;
 
 class clock {
-public:
+  public:
     virtual ~clock() = default;
     virtual time_point now() const = 0;
 };
 
 class system_clock final : public clock {
-public:
+  public:
     time_point now() const override { return std::chrono::system_clock::now(); }
 };
 
 /// A clock that only moves when told to; for tests.
 class manual_clock final : public clock {
-public:
+  public:
     explicit manual_clock(time_point start = time_point{std::chrono::seconds{1'800'000'000}})
         : now_(start.time_since_epoch().count()) {}
     time_point now() const override { return time_point{time_point::duration{now_.load()}}; }
@@ -32,7 +32,7 @@ public:
         now_ += std::chrono::duration_cast<time_point::duration>(by).count();
     }
 
-private:
+  private:
     std::atomic<time_point::rep> now_;
 };
 

@@ -4,8 +4,8 @@
 
 #include <charconv>
 #include <fstream>
-#include <sstream>
 #include <functional>
+#include <sstream>
 #include <vector>
 
 extern char** environ;
@@ -24,8 +24,8 @@ std::int64_t parse_int(const std::string& name, const std::string& text, std::in
     std::int64_t v = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc{} || end != text.data() + text.size() || v < lo || v > hi) {
-        throw config_error(name + ": expected a whole number from " + std::to_string(lo) +
-                           " to " + std::to_string(hi) + ", got '" + text + "'");
+        throw config_error(name + ": expected a whole number from " + std::to_string(lo) + " to " +
+                           std::to_string(hi) + ", got '" + text + "'");
     }
     return v;
 }
@@ -39,8 +39,7 @@ bool parse_bool(const std::string& name, const std::string& text) {
 void set_listen(config& c, const std::string& text) {
     auto colon = text.rfind(':');
     if (colon == std::string::npos || colon == 0) {
-        throw config_error("listen: expected host:port such as 127.0.0.1:8080, got '" + text +
-                           "'");
+        throw config_error("listen: expected host:port such as 127.0.0.1:8080, got '" + text + "'");
     }
     c.listen_host = text.substr(0, colon);
     if (c.listen_host.size() > 2 && c.listen_host.front() == '[') {
@@ -68,8 +67,8 @@ std::vector<key_spec> key_specs() {
         {"log_level",
          [](config& c, const std::string& v) {
              if (v != "debug" && v != "info" && v != "warn" && v != "error") {
-                 throw config_error("log_level: expected debug, info, warn or error, got '" +
-                                    v + "'");
+                 throw config_error("log_level: expected debug, info, warn or error, got '" + v +
+                                    "'");
              }
              c.log_level = v;
          }},
@@ -91,9 +90,8 @@ std::vector<key_spec> key_specs() {
          integer(&config::max_connections, "limits.max_connections", 0, 1000000)},
         {"chat.max_per_coordinator",
          integer(&config::chat_max_per_coordinator, "chat.max_per_coordinator", 1, 20)},
-        {"chat.new_per_network_per_hour",
-         integer(&config::chat_new_per_network_per_hour, "chat.new_per_network_per_hour", 1,
-                 100000)},
+        {"chat.new_per_network_per_hour", integer(&config::chat_new_per_network_per_hour,
+                                                  "chat.new_per_network_per_hour", 1, 100000)},
         {"chat.block_hours", integer(&config::chat_block_hours, "chat.block_hours", 1, 24 * 365)},
         {"staff.session_idle_seconds",
          integer(&config::staff_session_idle_seconds, "staff.session_idle_seconds", 1, 12 * 3600)},
@@ -102,8 +100,7 @@ std::vector<key_spec> key_specs() {
         {"retention.hours", integer(&config::retention_hours, "retention.hours", 0, 24 * 3650)},
         {"key_file", path(&config::key_file)},
         {"admin.email", text(&config::admin_email)},
-        {"admin.password",
-         [](config& c, const std::string& v) { c.admin_password = v; }},
+        {"admin.password", [](config& c, const std::string& v) { c.admin_password = v; }},
     };
 }
 
@@ -175,12 +172,13 @@ void refuse_what_toml_cannot_read(std::string_view text, const std::string& sour
                 if (ch == '\\') {
                     if (non_ascii(i + 1)) refuse("a non-ASCII character after a backslash");
                     auto next = text.find_first_not_of(" \t\r\n", i + 1);
-                    bool line_ending = state == in::multi_basic && next != i + 1 &&
-                                       text.substr(i + 1, next - i - 1).find('\n') !=
-                                           std::string_view::npos;
+                    bool line_ending =
+                        state == in::multi_basic && next != i + 1 &&
+                        text.substr(i + 1, next - i - 1).find('\n') != std::string_view::npos;
                     if (line_ending && non_ascii(next)) {
-                        refuse("a line-ending backslash followed by a non-ASCII character "
-                               "(end the line after that character instead)");
+                        refuse(
+                            "a line-ending backslash followed by a non-ASCII character "
+                            "(end the line after that character instead)");
                     }
                     if (!line_ending) ++i;  // an escape such as \" does not end the string
                 } else if (state == in::basic ? ch == '"' : at(i, R"(""")")) {

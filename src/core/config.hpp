@@ -46,7 +46,7 @@ struct config {
     std::string admin_email = "admin@localhost";
     std::optional<std::string> admin_password;  // first start only; never stored in clear
 
-    int retention_hours = 72;  // initial value; admins change it in the console
+    int retention_hours = 72;        // initial value; admins change it in the console
     std::filesystem::path key_file;  // master key; empty: data_dir/master.key
 
     std::filesystem::path database_path() const { return data_dir / "safeconnect.db"; }

@@ -19,7 +19,7 @@ struct asset {
 };
 
 class asset_catalog {
-public:
+  public:
     /// Indexes everything embedded at build time.
     asset_catalog();
 
@@ -30,7 +30,7 @@ public:
     /// An embedded source file ("templates/layout.html", "content/home.md").
     std::optional<std::string_view> file(std::string_view path) const;
 
-private:
+  private:
     std::map<std::string, asset, std::less<>> by_url_;
     std::map<std::string, std::string, std::less<>> url_by_name_;
     std::map<std::string, std::string_view, std::less<>> files_;

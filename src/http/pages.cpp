@@ -137,11 +137,11 @@ std::string pages::render_policy(const privacy::policy_version& v, bool current)
     mustache::mustache tmpl{v.markdown};
     std::string filled = tmpl.is_valid() ? tmpl.render(values) : v.markdown;
     auto since = core::format_utc_day(core::from_unix_seconds(v.effective_at));
-    std::string note = current ? "<p class=\"policy-version\">Version " + std::to_string(v.version) +
-                                     ", in force since " + since +
+    std::string note = current ? "<p class=\"policy-version\">Version " +
+                                     std::to_string(v.version) + ", in force since " + since +
                                      ". <a href=\"/privacy/versions\">Earlier versions</a>.</p>\n"
-                               : "<p class=\"policy-version\">Version " + std::to_string(v.version) +
-                                     ", in force from " + since +
+                               : "<p class=\"policy-version\">Version " +
+                                     std::to_string(v.version) + ", in force from " + since +
                                      ". This is not the current policy: <a href=\"/privacy\">read "
                                      "the current one</a>.</p>\n";
     return wrap(title_of(filled, "Privacy policy"), note + markdown_to_html(filled), "", "", false);
@@ -155,13 +155,14 @@ std::string pages::privacy(core::time_point now) const {
 
 std::string pages::privacy_archive(core::time_point now) const {
     auto current = policy_.in_force(now);
-    std::string body = "<h1>Privacy policy versions</h1>\n<p>Each version applied to what was "
-                       "submitted while it was in force.</p>\n<ul class=\"policy-versions\">\n";
+    std::string body =
+        "<h1>Privacy policy versions</h1>\n<p>Each version applied to what was "
+        "submitted while it was in force.</p>\n<ul class=\"policy-versions\">\n";
     for (const auto& v : policy_.published(now)) {
         auto n = std::to_string(v.version);
         auto since = core::format_utc_day(core::from_unix_seconds(v.effective_at));
-        body += "<li><a href=\"" + (v.version == current ? std::string("/privacy")
-                                                         : "/privacy/versions/" + n) +
+        body += "<li><a href=\"" +
+                (v.version == current ? std::string("/privacy") : "/privacy/versions/" + n) +
                 "\">Version " + n + "</a>, in force from " + since +
                 (v.version == current ? " (current)" : "") + "</li>\n";
     }

@@ -18,7 +18,7 @@
 namespace sc::http {
 
 class pages {
-public:
+  public:
     /// Throws std::runtime_error when a template or an operator's page cannot be used.
     pages(const asset_catalog& assets, const core::config& config,
           const privacy::policy_registry& policy);
@@ -34,7 +34,7 @@ public:
     /// One earlier version; nothing if it is unknown or not yet in force.
     std::optional<std::string> privacy_version(std::int64_t version, core::time_point now) const;
 
-private:
+  private:
     std::string wrap(const std::string& title, const std::string& body, const std::string& script,
                      const std::string& style, bool staff) const;
     std::string render_policy(const privacy::policy_version& v, bool current) const;

@@ -118,13 +118,11 @@ response privacy_api::closed_conversations(const call&) {
             " ORDER BY c.closed_at DESC LIMIT 500");
         json::array out;
         while (s.step()) {
-            json::object o{{"conversation_id", s.text(0)},
-                           {"closed_at", time_or_null(s.optional_integer(1))},
-                           {"closed_by", s.text(2)},
-                           {"advocate", s.text(3)},
-                           {"disposition", s.text(4)},
-                           {"legal_hold", s.integer(5) != 0},
-                           {"closed_at_unix", s.integer(1)}};
+            json::object o{
+                {"conversation_id", s.text(0)},  {"closed_at", time_or_null(s.optional_integer(1))},
+                {"closed_by", s.text(2)},        {"advocate", s.text(3)},
+                {"disposition", s.text(4)},      {"legal_hold", s.integer(5) != 0},
+                {"closed_at_unix", s.integer(1)}};
             out.push_back(std::move(o));
         }
         return out;
@@ -168,13 +166,14 @@ response privacy_api::audit_log(const call& c) {
         for (const auto& m : staff::list_members(db)) names[m.id] = m.name;
         json::array out;
         for (const auto& e : list) {
-            out.push_back({{"id", e.id},
-                           {"at", core::format_utc(core::from_unix_seconds(e.at))},
-                           {"staff_id", e.staff_id ? json::value(*e.staff_id) : json::value(nullptr)},
-                           {"staff_name", e.staff_id ? json::value(names[*e.staff_id])
-                                                     : json::value("(the system)")},
-                           {"action", e.action},
-                           {"subject", e.subject}});
+            out.push_back(
+                {{"id", e.id},
+                 {"at", core::format_utc(core::from_unix_seconds(e.at))},
+                 {"staff_id", e.staff_id ? json::value(*e.staff_id) : json::value(nullptr)},
+                 {"staff_name",
+                  e.staff_id ? json::value(names[*e.staff_id]) : json::value("(the system)")},
+                 {"action", e.action},
+                 {"subject", e.subject}});
         }
         return out;
     });
@@ -231,8 +230,8 @@ response privacy_api::publish_policy(const call& c) {
     if (const auto* at = body->optional("effective_at")) {
         auto parsed = at->is_string() ? parse_utc(at->as_string()) : std::nullopt;
         if (!parsed) {
-            return error_response({errc::bad_request,
-                                   "field 'effective_at' must look like 2026-12-01T09:00:00Z"});
+            return error_response(
+                {errc::bad_request, "field 'effective_at' must look like 2026-12-01T09:00:00Z"});
         }
         effective = *parsed;
     }
@@ -246,10 +245,10 @@ response privacy_api::publish_policy(const call& c) {
     if (!published) return error_response(published.error());
     spdlog::info("event=policy_published staff_id={} version={}", me.id, published->version);
     return json_response(
-        201, json::serialize(json::object{
-                 {"version", published->version},
-                 {"effective_at",
-                  core::format_utc(core::from_unix_seconds(published->effective_at))}}));
+        201,
+        json::serialize(json::object{
+            {"version", published->version},
+            {"effective_at", core::format_utc(core::from_unix_seconds(published->effective_at))}}));
 }
 
 }  // namespace sc::http

@@ -18,7 +18,7 @@
 namespace sc::http {
 
 class privacy_api {
-public:
+  public:
     privacy_api(store::worker& store, const privacy::keyring& keys,
                 privacy::policy_registry& policy, privacy::retention_setting& retention,
                 const core::clock& clock, chat::hub& hub);
@@ -33,7 +33,7 @@ public:
     response policies(const call& c);
     response publish_policy(const call& c);
 
-private:
+  private:
     store::worker& store_;
     const privacy::keyring& keys_;
     privacy::policy_registry& policy_;

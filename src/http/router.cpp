@@ -203,7 +203,8 @@ response router::page(const request& req) {
         // Never store a path a visitor made up: every unknown page counts as one.
         counted = "(not found)";
     }
-    if (path != "/staff") traffic_.record_view(counted, req.client_address, req.header("user-agent"));
+    if (path != "/staff")
+        traffic_.record_view(counted, req.client_address, req.header("user-agent"));
     return r;
 }
 
@@ -234,7 +235,8 @@ response router::health() {
         store_.call([](store::database& db) { db.exec("SELECT 1"); });
         return json_response(200, R"({"status":"ok"})");
     } catch (const std::exception&) {
-        return json_response(503, R"({"status":"unavailable","detail":"the database does not answer"})");
+        return json_response(503,
+                             R"({"status":"unavailable","detail":"the database does not answer"})");
     }
 }
 

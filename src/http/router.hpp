@@ -20,7 +20,7 @@
 namespace sc::http {
 
 class router {
-public:
+  public:
     router(const core::config& config, const core::clock& clock, const asset_catalog& assets,
            const pages& site, staff_api& api, privacy_api& privacy, store::worker& store,
            privacy::traffic_counter& traffic);
@@ -44,7 +44,7 @@ public:
     response serve_asset(const call& c) { return asset(c.req); }
     response serve_health(const call&) { return health(); }
 
-private:
+  private:
     /// A request under /api/staff/: the checks its route asks for, then its handler.
     response staff_route(const request& req);
     response asset(const request& req);

@@ -502,8 +502,9 @@ response staff_api::disable_user(const call& c) {
     // Only administrators disable accounts; one who could disable themselves could leave the
     // service with none.
     if (id == actor) {
-        return error_response({errc::conflict, "you cannot disable your own account; ask another "
-                                               "administrator"});
+        return error_response({errc::conflict,
+                               "you cannot disable your own account; ask another "
+                               "administrator"});
     }
     auto now = clock_.now();
     auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {

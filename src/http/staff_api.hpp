@@ -26,8 +26,7 @@ class staff_api {
   public:
     /// `session_idle_limit`: how long a session may go unused (staff.session_idle_seconds).
     staff_api(store::worker& store, const privacy::keyring& keys, const core::clock& clock,
-              chat::hub& hub,
-              std::chrono::seconds session_idle_limit = staff::session_idle_limit);
+              chat::hub& hub, std::chrono::seconds session_idle_limit = staff::session_idle_limit);
 
     /// The fully signed-in member behind a request's session cookie (a session that owes a
     /// step does not count). `touch` restarts the idle clock; a console that only watches

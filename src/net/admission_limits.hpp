@@ -11,12 +11,12 @@
 namespace sc::net {
 
 class admission_limits {
-public:
+  public:
     admission_limits(std::size_t total, std::size_t per_address);
 
     /// Holds one admitted place until it is destroyed. Movable only.
     class ticket {
-    public:
+      public:
         ticket() = default;
         ticket(ticket&& other) noexcept;
         ticket& operator=(ticket&& other) noexcept;
@@ -25,7 +25,7 @@ public:
         ~ticket();
         explicit operator bool() const { return owner_ != nullptr; }
 
-    private:
+      private:
         friend class admission_limits;
         ticket(admission_limits* owner, std::string key) : owner_(owner), key_(std::move(key)) {}
         admission_limits* owner_ = nullptr;
@@ -41,7 +41,7 @@ public:
     std::size_t open() const;
     std::size_t total_limit() const { return total_; }
 
-private:
+  private:
     void release(const std::string& key);
 
     const std::size_t total_;

@@ -19,8 +19,7 @@ bool is_chunked(std::string_view coding) { return beast::iequals(coding, "chunke
 
 }  // namespace
 
-request_reader::request_reader(read_limits limits)
-    : limits_(limits), buffer_(limits.buffered) {}
+request_reader::request_reader(read_limits limits) : limits_(limits), buffer_(limits.buffered) {}
 
 std::size_t request_reader::feed(std::string_view bytes) {
     std::size_t n = std::min(bytes.size(), room());
@@ -92,8 +91,8 @@ std::variant<need_more, refusal, beast_request> request_reader::next() {
             if (!parser_->is_header_done()) {
                 return refusal{431, "request headers are larger than " + kib(limits_.header)};
             }
-            return refusal{400, "a chunk header or trailer is larger than " +
-                                    kib(limits_.buffered)};
+            return refusal{400,
+                           "a chunk header or trailer is larger than " + kib(limits_.buffered)};
         }
     }
     auto request = parser_->release();

@@ -36,7 +36,7 @@ struct need_more {};
 using beast_request = boost::beast::http::request<boost::beast::http::string_body>;
 
 class request_reader {
-public:
+  public:
     explicit request_reader(read_limits limits = {});
 
     /// Where the transport reads into; its size never exceeds limits.buffered.
@@ -53,7 +53,7 @@ public:
     /// True when bytes of an unfinished request are waiting.
     bool mid_request() const;
 
-private:
+  private:
     void start_request();
     std::optional<refusal> check_header() const;
 

@@ -59,8 +59,8 @@ constexpr std::size_t linger_bytes = 1024 * 1024;
 // Connections turned away at the caps hold a descriptor while they linger: bound them too.
 constexpr int most_lingering_turned_away = 256;
 
-bhttp::response<bhttp::string_body> to_beast(http::response&& in, unsigned version,
-                                             bool keep_alive, bool head) {
+bhttp::response<bhttp::string_body> to_beast(http::response&& in, unsigned version, bool keep_alive,
+                                             bool head) {
     bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(in.status), version};
     for (auto& [k, v] : in.headers) out.insert(k, v);
     auto size = in.body.size();
@@ -73,11 +73,16 @@ bhttp::response<bhttp::string_body> to_beast(http::response&& in, unsigned versi
 
 core::errc code_for_status(int status) {
     switch (status) {
-        case 401: return core::errc::unauthenticated;
-        case 403: return core::errc::forbidden;
-        case 404: return core::errc::not_found;
-        case 503: return core::errc::unavailable;
-        default: return core::errc::bad_request;
+        case 401:
+            return core::errc::unauthenticated;
+        case 403:
+            return core::errc::forbidden;
+        case 404:
+            return core::errc::not_found;
+        case 503:
+            return core::errc::unavailable;
+        default:
+            return core::errc::bad_request;
     }
 }
 
@@ -98,9 +103,10 @@ std::size_t connection_budget(const core::config& config) {
     if (config.max_connections > 0) {
         budget = static_cast<std::size_t>(config.max_connections);
         if (budget > fits) {
-            spdlog::warn("event=max_connections_above_descriptor_limit max_connections={} "
-                         "descriptors={}",
-                         budget, descriptors);
+            spdlog::warn(
+                "event=max_connections_above_descriptor_limit max_connections={} "
+                "descriptors={}",
+                budget, descriptors);
         }
     }
     spdlog::info("event=connection_limits descriptors={} max_connections={} per_address={}",
@@ -113,7 +119,7 @@ std::size_t connection_budget(const core::config& config) {
 // One WebSocket connection: a reader loop in the session coroutine and a writer coroutine
 // that drains the outbox, so the hub can deliver from any thread without waiting.
 class ws_connection final : public chat::link, public std::enable_shared_from_this<ws_connection> {
-public:
+  public:
     explicit ws_connection(websocket::stream<beast::tcp_stream> ws)
         : ws_(std::move(ws)), wake_(ws_.get_executor()) {}
 
@@ -199,7 +205,7 @@ public:
     bool done() const { return done_; }
     std::chrono::steady_clock::time_point last_frame() const { return last_frame_; }
 
-private:
+  private:
     struct close_request {
         std::uint16_t code;
         std::string reason;
@@ -277,8 +283,8 @@ struct server::impl {
                 }
                 pause.expires_after(backoff);
                 co_await pause.async_wait(as_tuple);
-                backoff = std::min<std::chrono::steady_clock::duration>(backoff * 2,
-                                                                         accept_backoff_most);
+                backoff =
+                    std::min<std::chrono::steady_clock::duration>(backoff * 2, accept_backoff_most);
                 continue;
             }
             backoff = accept_backoff_first;
@@ -509,7 +515,8 @@ struct server::impl {
             if (conn->done()) break;
             // A frame since the last check is use of the session: it restarts the idle clock.
             bool active = std::chrono::steady_clock::now() - conn->last_frame() < interval;
-            auto who = co_await on_pool([this, &req, active] { return s.staff.identify(req, active); });
+            auto who =
+                co_await on_pool([this, &req, active] { return s.staff.identify(req, active); });
             if (!who) conn->close(4401, "your session has ended; sign in again");
         }
     }
@@ -576,8 +583,9 @@ void server::run() {
     });
 
     std::vector<std::thread> threads;
-    int n = i.s.config.threads > 0 ? i.s.config.threads
-                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int n = i.s.config.threads > 0
+                ? i.s.config.threads
+                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int t = 1; t < n; ++t) threads.emplace_back([&] { i.run_loop(); });
     i.run_loop();
     for (auto& t : threads) t.join();

@@ -27,13 +27,13 @@ struct services {
 };
 
 class server {
-public:
+  public:
     explicit server(services s);
     ~server();
     /// Serves until SIGINT or SIGTERM. Throws when the address cannot be bound.
     void run();
 
-private:
+  private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };

@@ -4,7 +4,8 @@ namespace sc::privacy {
 
 void audit(store::database& db, core::time_point at, std::optional<std::int64_t> staff_id,
            const std::string& action, const std::string& subject) {
-    auto s = db.prepare("INSERT INTO audit_log (at, staff_id, action, subject) VALUES (?, ?, ?, ?)");
+    auto s =
+        db.prepare("INSERT INTO audit_log (at, staff_id, action, subject) VALUES (?, ?, ?, ?)");
     s.bind(1, core::unix_seconds(at));
     if (staff_id) {
         s.bind(2, *staff_id);

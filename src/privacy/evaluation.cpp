@@ -98,7 +98,8 @@ std::string heard_about_category(const std::string& heard) {
     if (contains_any(h, {"facebook", "instagram", "tiktok", "social", "twitter", "reddit"})) {
         return "social_media";
     }
-    if (contains_any(h, {"friend", "family", "sister", "brother", "mother", "mom", "amig", "famil"})) {
+    if (contains_any(h,
+                     {"friend", "family", "sister", "brother", "mother", "mom", "amig", "famil"})) {
         return "friend_or_family";
     }
     if (contains_any(h, {"police", "doctor", "hospital", "counsel", "therap", "school", "court",
@@ -139,9 +140,10 @@ bool claim_evaluation(store::database& db, const std::string& conversation_id) {
 }
 
 void insert_evaluation(store::database& db, const evaluation& e) {
-    db.prepare("INSERT INTO evaluations (id, day, channel, lang, wait, duration, age_band, gender,"
-               " state, heard_about, disposition, policy_version)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    db.prepare(
+          "INSERT INTO evaluations (id, day, channel, lang, wait, duration, age_band, gender,"
+          " state, heard_about, disposition, policy_version)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, core::random_hex(16))
         .bind(2, e.day)
         .bind(3, e.channel)

@@ -35,8 +35,8 @@ std::string read_or_create_key_file(const std::filesystem::path& path) {
     if (fd < 0) {
         throw crypto_error("cannot create key file " + path.string() + ": " + std::strerror(errno));
     }
-    bool ok = ::write(fd, raw.data(), raw.size()) == static_cast<ssize_t>(raw.size()) &&
-              ::fsync(fd) == 0;
+    bool ok =
+        ::write(fd, raw.data(), raw.size()) == static_cast<ssize_t>(raw.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) throw crypto_error("cannot write key file " + path.string());
     return raw;

@@ -18,7 +18,7 @@ struct crypto_error : std::runtime_error {
 
 /// A 256-bit key that wipes itself when it goes away.
 class secret_key {
-public:
+  public:
     secret_key();  // random
     secret_key(const secret_key&) = default;
     secret_key& operator=(const secret_key&) = default;
@@ -27,7 +27,7 @@ public:
     const unsigned char* data() const { return bytes_.data(); }
     static constexpr std::size_t size = 32;
 
-private:
+  private:
     std::array<unsigned char, size> bytes_{};
 };
 
@@ -46,7 +46,7 @@ inline std::string intake_context(const std::string& conversation_id) {
 }
 
 class keyring {
-public:
+  public:
     /// Loads the master key from `path`, creating it (mode 0600) on first start.
     explicit keyring(const std::filesystem::path& path);
 
@@ -56,7 +56,7 @@ public:
     /// A key for another purpose (e.g. CSRF tokens), derived from the master key.
     secret_key derive(std::string_view purpose) const;
 
-private:
+  private:
     secret_key master_;
 };
 

@@ -8,12 +8,12 @@
 namespace sc::privacy {
 
 class network_salt {
-public:
+  public:
     network_salt();  // random, in memory only
     /// An opaque 16-byte key for a client address. The address itself goes no further.
     std::string key_for(std::string_view address) const;
 
-private:
+  private:
     std::string salt_;
 };
 

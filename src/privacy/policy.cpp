@@ -12,20 +12,22 @@ void policy_registry::load(store::database& db, const std::string& initial_markd
     count.step();
     if (count.integer(0) == 0) {
         auto t = core::unix_seconds(now);
-        db.prepare("INSERT INTO policy_versions (version, markdown, effective_at, published_at,"
-                   " retention_hours) VALUES (1, ?, ?, ?, ?)")
+        db.prepare(
+              "INSERT INTO policy_versions (version, markdown, effective_at, published_at,"
+              " retention_hours) VALUES (1, ?, ?, ?, ?)")
             .bind(1, initial_markdown)
             .bind(2, t)
             .bind(3, t)
             .bind(4, retention_hours)
             .run();
     }
-    auto s = db.prepare("SELECT version, markdown, effective_at, published_at, published_by,"
-                        " retention_hours FROM policy_versions ORDER BY version");
+    auto s = db.prepare(
+        "SELECT version, markdown, effective_at, published_at, published_by,"
+        " retention_hours FROM policy_versions ORDER BY version");
     std::vector<policy_version> loaded;
     while (s.step()) {
-        loaded.push_back({s.integer(0), s.text(1), s.integer(2), s.integer(3), s.optional_integer(4),
-                          static_cast<int>(s.integer(5))});
+        loaded.push_back({s.integer(0), s.text(1), s.integer(2), s.integer(3),
+                          s.optional_integer(4), static_cast<int>(s.integer(5))});
     }
     std::lock_guard lock(mutex_);
     versions_ = std::move(loaded);
@@ -94,8 +96,7 @@ core::result<policy_version> policy_registry::publish(store::database& db,
                                                       const std::string& markdown,
                                                       int retention_hours,
                                                       core::time_point effective_at,
-                                                      std::int64_t staff_id,
-                                                      core::time_point now) {
+                                                      std::int64_t staff_id, core::time_point now) {
     if (markdown.find_first_not_of(" \t\r\n") == std::string::npos) {
         return core::fail(core::errc::bad_request, "the policy text is empty");
     }
@@ -113,16 +114,17 @@ core::result<policy_version> policy_registry::publish(store::database& db,
         return core::fail(core::errc::bad_request, "the effective time is in the past");
     }
     auto effective = std::max(core::unix_seconds(effective_at), core::unix_seconds(now));
-    db.prepare("INSERT INTO policy_versions (markdown, effective_at, published_at, published_by,"
-               " retention_hours) VALUES (?, ?, ?, ?, ?)")
+    db.prepare(
+          "INSERT INTO policy_versions (markdown, effective_at, published_at, published_by,"
+          " retention_hours) VALUES (?, ?, ?, ?, ?)")
         .bind(1, markdown)
         .bind(2, effective)
         .bind(3, core::unix_seconds(now))
         .bind(4, staff_id)
         .bind(5, retention_hours)
         .run();
-    policy_version v{db.last_insert_id(), markdown, effective, core::unix_seconds(now), staff_id,
-                     retention_hours};
+    policy_version v{db.last_insert_id(),     markdown, effective,
+                     core::unix_seconds(now), staff_id, retention_hours};
     std::lock_guard lock(mutex_);
     versions_.push_back(v);
     return v;

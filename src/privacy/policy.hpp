@@ -29,7 +29,7 @@ struct policy_version {
 inline constexpr std::size_t policy_max_bytes = 200 * 1024;
 
 class policy_registry {
-public:
+  public:
     /// Loads every version; on an empty table first records `initial_markdown` as version 1,
     /// in force from `now` with `retention_hours`.
     void load(store::database& db, const std::string& initial_markdown, int retention_hours,
@@ -53,7 +53,7 @@ public:
     /// actually apply when they take effect.
     void reschedule_retention(store::database& db, int retention_hours, core::time_point now);
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<policy_version> versions_;  // ascending by version
 };

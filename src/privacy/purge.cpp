@@ -16,7 +16,8 @@ namespace {
 void evaluate_once(store::database& db, const keyring& keys, const std::string& id) {
     if (!claim_evaluation(db, id)) return;
     auto s = db.prepare(
-        "SELECT c.channel, c.lang, c.created_at, c.accepted_at, coalesce(c.closed_at, c.created_at),"
+        "SELECT c.channel, c.lang, c.created_at, c.accepted_at, coalesce(c.closed_at, "
+        "c.created_at),"
         " coalesce(c.disposition, ''), c.policy_version, c.intake, k.sealed_key"
         " FROM conversations c LEFT JOIN vault.conversation_keys k ON k.conversation_id = c.id"
         " WHERE c.id = ?");
@@ -76,9 +77,12 @@ void erase(store::database& db, const keyring& keys, const std::vector<std::stri
 
 const char* purge_step_name(purge_step step) {
     switch (step) {
-        case purge_step::evaluated: return "evaluated";
-        case purge_step::keys_destroyed: return "keys_destroyed";
-        case purge_step::rows_deleted: return "rows_deleted";
+        case purge_step::evaluated:
+            return "evaluated";
+        case purge_step::keys_destroyed:
+            return "keys_destroyed";
+        case purge_step::rows_deleted:
+            return "rows_deleted";
     }
     return "?";
 }
@@ -124,22 +128,26 @@ core::result<> purge_conversation(store::database& db, const keyring& keys,
 
 int repair_partial_erasures(store::database& db) {
     store::transaction tx(db);
-    db.exec("DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations"
-            " WHERE status = 'closed' AND legal_hold = 0 AND id NOT IN"
-            " (SELECT conversation_id FROM vault.conversation_keys))");
-    db.exec("DELETE FROM conversations WHERE status = 'closed' AND legal_hold = 0 AND id NOT IN"
-            " (SELECT conversation_id FROM vault.conversation_keys)");
+    db.exec(
+        "DELETE FROM messages WHERE conversation_id IN (SELECT id FROM conversations"
+        " WHERE status = 'closed' AND legal_hold = 0 AND id NOT IN"
+        " (SELECT conversation_id FROM vault.conversation_keys))");
+    db.exec(
+        "DELETE FROM conversations WHERE status = 'closed' AND legal_hold = 0 AND id NOT IN"
+        " (SELECT conversation_id FROM vault.conversation_keys)");
     int erased = db.changes();
-    db.exec("DELETE FROM vault.conversation_keys WHERE conversation_id NOT IN"
-            " (SELECT id FROM conversations)");
+    db.exec(
+        "DELETE FROM vault.conversation_keys WHERE conversation_id NOT IN"
+        " (SELECT id FROM conversations)");
     erased += db.changes();
     tx.commit();
     return erased;
 }
 
 void truncate_write_ahead_logs(store::database& db) {
-    db.exec("PRAGMA main.incremental_vacuum; PRAGMA vault.incremental_vacuum;"
-            "PRAGMA main.wal_checkpoint(TRUNCATE); PRAGMA vault.wal_checkpoint(TRUNCATE);");
+    db.exec(
+        "PRAGMA main.incremental_vacuum; PRAGMA vault.incremental_vacuum;"
+        "PRAGMA main.wal_checkpoint(TRUNCATE); PRAGMA vault.wal_checkpoint(TRUNCATE);");
 }
 
 int retention_hours(store::database& db, int default_hours) {
@@ -152,8 +160,9 @@ int retention_hours(store::database& db, int default_hours) {
 }
 
 void set_retention_hours(store::database& db, int hours) {
-    db.prepare("INSERT INTO settings (key, value) VALUES ('retention_hours', ?)"
-               " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+    db.prepare(
+          "INSERT INTO settings (key, value) VALUES ('retention_hours', ?)"
+          " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bind(1, std::to_string(hours))
         .run();
 }

@@ -7,13 +7,13 @@
 namespace sc::privacy {
 
 class retention_setting {
-public:
+  public:
     explicit retention_setting(int hours) : hours_(hours) {}
     int hours() const { return hours_.load(); }
     std::chrono::seconds period() const { return std::chrono::hours(hours_.load()); }
     void set(int hours) { hours_.store(hours); }
 
-private:
+  private:
     std::atomic<int> hours_;
 };
 

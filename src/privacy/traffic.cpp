@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-
 namespace sc::privacy {
 
 traffic_counter::traffic_counter(const core::clock& clock) : clock_(clock) {}
@@ -32,7 +31,8 @@ void traffic_counter::record_view(std::string_view page, std::string_view addres
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(user_agent.data()),
                               user_agent.size());
     std::string visitor(16, '\0');
-    crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(visitor.data()), visitor.size());
+    crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(visitor.data()),
+                             visitor.size());
     if (seen_today_.insert(std::move(visitor)).second) ++pending_visitors_[today];
 }
 
@@ -45,16 +45,18 @@ void traffic_counter::flush(store::database& db) {
         visitors.swap(pending_visitors_);
     }
     for (const auto& [key, n] : views) {
-        db.prepare("INSERT INTO traffic_page_views (day, page, views) VALUES (?, ?, ?)"
-                   " ON CONFLICT (day, page) DO UPDATE SET views = views + excluded.views")
+        db.prepare(
+              "INSERT INTO traffic_page_views (day, page, views) VALUES (?, ?, ?)"
+              " ON CONFLICT (day, page) DO UPDATE SET views = views + excluded.views")
             .bind(1, key.first)
             .bind(2, key.second)
             .bind(3, n)
             .run();
     }
     for (const auto& [day, n] : visitors) {
-        db.prepare("INSERT INTO traffic_visitors (day, visitors) VALUES (?, ?)"
-                   " ON CONFLICT (day) DO UPDATE SET visitors = visitors + excluded.visitors")
+        db.prepare(
+              "INSERT INTO traffic_visitors (day, visitors) VALUES (?, ?)"
+              " ON CONFLICT (day) DO UPDATE SET visitors = visitors + excluded.visitors")
             .bind(1, day)
             .bind(2, n)
             .run();

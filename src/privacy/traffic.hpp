@@ -24,7 +24,7 @@ struct traffic_row {
 };
 
 class traffic_counter {
-public:
+  public:
     explicit traffic_counter(const core::clock& clock);
 
     /// Counts one view of a page (a fixed path, never a visitor-chosen string).
@@ -33,7 +33,7 @@ public:
     /// Adds what was counted since the last flush to the store. Caller owns the transaction.
     void flush(store::database& db);
 
-private:
+  private:
     void rotate_if_new_day(const std::string& today);
 
     const core::clock& clock_;

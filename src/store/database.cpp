@@ -23,13 +23,14 @@ statement::~statement() { sqlite3_finalize(stmt_); }
 sqlite3* statement::db() const { return sqlite3_db_handle(stmt_); }
 
 statement& statement::bind(int index, std::int64_t v) {
-    if (int rc = sqlite3_bind_int64(stmt_, index, v); rc != SQLITE_OK) throw_error(db(), rc, "bind");
+    if (int rc = sqlite3_bind_int64(stmt_, index, v); rc != SQLITE_OK)
+        throw_error(db(), rc, "bind");
     return *this;
 }
 
 statement& statement::bind(int index, std::string_view v) {
-    if (int rc = sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()),
-                                   SQLITE_TRANSIENT);
+    if (int rc =
+            sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         rc != SQLITE_OK) {
         throw_error(db(), rc, "bind");
     }
@@ -88,9 +89,9 @@ std::optional<std::int64_t> statement::optional_integer(int column) const {
 }
 
 database::database(const std::filesystem::path& path) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = "cannot open database " + path.string();
         sqlite3_close(db_);
@@ -101,8 +102,9 @@ database::database(const std::filesystem::path& path) {
     // secure_delete overwrites deleted content, so purged text does not linger in free pages;
     // incremental auto_vacuum (effective for files created with it) lets the purge hand
     // freed pages back to the file system.
-    exec("PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-         "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
+    exec(
+        "PRAGMA auto_vacuum=INCREMENTAL; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+        "PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;");
 }
 
 database::~database() { sqlite3_close_v2(db_); }

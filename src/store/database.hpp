@@ -25,7 +25,7 @@ struct store_error : std::runtime_error {
 using value = std::variant<std::nullptr_t, std::int64_t, std::string, std::vector<unsigned char>>;
 
 class statement {
-public:
+  public:
     statement(sqlite3* db, std::string_view sql);
     statement(statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
     statement(const statement&) = delete;
@@ -48,13 +48,13 @@ public:
     std::string blob(int column) const;
     std::optional<std::int64_t> optional_integer(int column) const;
 
-private:
+  private:
     sqlite3* db() const;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 class database {
-public:
+  public:
     /// Opens (creating if needed) with WAL, synchronous=FULL, foreign keys and secure_delete.
     explicit database(const std::filesystem::path& path);
     database(const database&) = delete;
@@ -71,13 +71,13 @@ public:
     int changes() const { return sqlite3_changes(db_); }
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     sqlite3* db_ = nullptr;
 };
 
 /// A transaction that rolls back unless committed.
 class transaction {
-public:
+  public:
     explicit transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
     ~transaction();
     void commit() {
@@ -85,7 +85,7 @@ public:
         done_ = true;
     }
 
-private:
+  private:
     database& db_;
     bool done_ = false;
 };

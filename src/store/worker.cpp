@@ -117,9 +117,9 @@ void worker::run_batch(std::deque<job>& batch) {
         spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        finish(batch[i], committed ? outcomes[i]
-                                   : core::result<>(core::fail(core::errc::internal,
-                                                               "storage failed")));
+        finish(batch[i], committed
+                             ? outcomes[i]
+                             : core::result<>(core::fail(core::errc::internal, "storage failed")));
     }
     batch.clear();
 }

@@ -19,7 +19,7 @@
 namespace sc::store {
 
 class worker {
-public:
+  public:
     using work_fn = std::function<void(database&)>;
     using done_fn = std::function<void(core::result<>)>;
 
@@ -53,31 +53,32 @@ public:
         return call_with(std::move(fn), true);
     }
 
-private:
+  private:
     template <class Fn>
     auto call_with(Fn fn, bool maintenance) -> std::invoke_result_t<Fn, database&> {
         using R = std::invoke_result_t<Fn, database&>;
         auto promise = std::make_shared<std::promise<R>>();
         auto future = promise->get_future();
-        auto slot = std::make_shared<std::optional<std::conditional_t<std::is_void_v<R>, int, R>>>();
-        enqueue({
-            [fn = std::move(fn), slot](database& db) mutable {
-                if constexpr (std::is_void_v<R>) {
-                    fn(db);
-                } else {
-                    slot->emplace(fn(db));
-                }
-            },
-            [promise, slot](core::result<> r) {
-                if (!r) {
-                    promise->set_exception(std::make_exception_ptr(store_error(r.error().message)));
-                } else if constexpr (std::is_void_v<R>) {
-                    promise->set_value();
-                } else {
-                    promise->set_value(std::move(**slot));
-                }
-            },
-            maintenance});
+        auto slot =
+            std::make_shared<std::optional<std::conditional_t<std::is_void_v<R>, int, R>>>();
+        enqueue({[fn = std::move(fn), slot](database& db) mutable {
+                     if constexpr (std::is_void_v<R>) {
+                         fn(db);
+                     } else {
+                         slot->emplace(fn(db));
+                     }
+                 },
+                 [promise, slot](core::result<> r) {
+                     if (!r) {
+                         promise->set_exception(
+                             std::make_exception_ptr(store_error(r.error().message)));
+                     } else if constexpr (std::is_void_v<R>) {
+                         promise->set_value();
+                     } else {
+                         promise->set_value(std::move(**slot));
+                     }
+                 },
+                 maintenance});
         return future.get();
     }
 

@@ -2,9 +2,9 @@
 #include "chat/frames.hpp"
 #include "chat/text.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace sc::chat {
 namespace {

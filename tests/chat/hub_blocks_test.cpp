@@ -15,7 +15,7 @@ constexpr const char* neutral =
     "The chat service is not available right now. If you are in danger, call 911.";
 
 class hub_blocks_test : public hub_test {
-protected:
+  protected:
     /// Ana's chat with a visitor from `network`; advocate_joined (seq 1) has arrived.
     visitor chat_from(const link_ptr& advocate, const std::string& network) {
         auto v = start_visitor({}, network);
@@ -62,7 +62,8 @@ TEST_F(hub_blocks_test, blocking_ends_the_chat_and_refuses_new_chats_from_that_n
     auto ended = v.link->wait_type("ended");
     EXPECT_EQ(ended.at("by"), "advocate") << "the visitor sees an ordinary ending";
     ana->wait_for([&](const json::object& f) { return f.at("type") == "removed"; }, "'removed'");
-    EXPECT_EQ(query<std::string>("SELECT disposition FROM conversations WHERE id = ?", v.id), "other");
+    EXPECT_EQ(query<std::string>("SELECT disposition FROM conversations WHERE id = ?", v.id),
+              "other");
 
     expect_start_refused("net-abuser");
     start_visitor({}, "net-other");  // everyone else still gets through

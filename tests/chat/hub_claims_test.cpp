@@ -6,7 +6,7 @@ namespace sc::chat {
 namespace {
 
 class hub_claims_test : public hub_test {
-protected:
+  protected:
     /// A second hub on the same store: what another node would be. Each test settles the
     /// store before it ends, so no completion outlives the hub it calls back.
     std::unique_ptr<hub> second_node() {
@@ -32,8 +32,10 @@ TEST_F(hub_claims_test, of_two_nodes_accepting_one_chat_only_one_wins) {
     EXPECT_EQ(refused.at("code"), "conflict");
     EXPECT_EQ(refused.at("message"), "this chat was already taken or has ended");
     settle();
-    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id), ana_.id);
-    EXPECT_EQ(query<std::int64_t>("SELECT count(*) FROM messages WHERE conversation_id = ?", v.id), 1)
+    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id),
+              ana_.id);
+    EXPECT_EQ(query<std::int64_t>("SELECT count(*) FROM messages WHERE conversation_id = ?", v.id),
+              1)
         << "one advocate_joined, from the winner";
     EXPECT_EQ(v.link->wait_message(1).at("name"), "Ana");
     EXPECT_TRUE(ben->frames_of("chat").empty()) << "the loser never got the chat";
@@ -54,7 +56,8 @@ TEST_F(hub_claims_test, a_transfer_by_someone_no_longer_holding_the_chat_loses) 
     auto refused = sam->wait_type("error");
     EXPECT_EQ(refused.at("code"), "conflict");
     settle();
-    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id), ben_.id);
+    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id),
+              ben_.id);
 }
 
 TEST_F(hub_claims_test, a_claim_under_way_counts_against_capacity_and_blocks_a_second) {

@@ -12,9 +12,9 @@
 #include "core/random.hpp"
 #include "core/temp_dir.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -33,7 +33,7 @@ inline std::int64_t seq_of(const json::object& message) { return message.at("seq
 
 /// A connection that records every frame (parsed) and close the hub sends it.
 class recording_link final : public link {
-public:
+  public:
     void deliver(frame_ptr frame) override {
         boost::system::error_code ec;
         auto parsed = json::parse(*frame, ec);
@@ -182,7 +182,7 @@ public:
         return close_codes_;
     }
 
-private:
+  private:
     static std::string dump(const std::vector<json::object>& frames) {
         std::string out;
         for (const auto& f : frames) out += "  " + json::serialize(f) + "\n";
@@ -210,7 +210,7 @@ inline std::vector<std::int64_t> seqs_from(std::int64_t first, std::int64_t last
 }
 
 class hub_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
         store_ = std::make_unique<store::worker>(db_path_, vault_path_);
@@ -229,7 +229,8 @@ protected:
     }
 
     void start_hub() {
-        store_->call([&](store::database& db) { policy_.load(db, "# Policy\n", 72, clock_.now()); });
+        store_->call(
+            [&](store::database& db) { policy_.load(db, "# Policy\n", 72, clock_.now()); });
         hub_ = std::make_unique<hub>(*store_, *keys_, policy_, clock_, settings_);
         hub_->load();
     }
@@ -254,7 +255,9 @@ protected:
         restart();
     }
 
-    void settle() { store_->call([](store::database&) {}); }
+    void settle() {
+        store_->call([](store::database&) {});
+    }
 
     visitor start_visitor(json::object intake = {}, const std::string& network = "net-1") {
         visitor v;

@@ -7,7 +7,7 @@ namespace sc::chat {
 namespace {
 
 class hub_keys_test : public hub_test {
-protected:
+  protected:
     /// The key the vault holds for conversation `id`, unsealed with the master key.
     std::string key_of(const std::string& id) {
         auto sealed = store_->call([&](store::database& db) {

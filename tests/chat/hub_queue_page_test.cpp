@@ -10,17 +10,19 @@ namespace {
 namespace json = boost::json;
 
 class hub_queue_page_test : public hub_test {
-protected:
+  protected:
     void SetUp() override {
         hub_test::SetUp();
-        for (int i = 0; i < 60; ++i) waiting_.push_back(start_visitor({}, "net-" + std::to_string(i)));
+        for (int i = 0; i < 60; ++i)
+            waiting_.push_back(start_visitor({}, "net-" + std::to_string(i)));
     }
 
     /// The newest queue frame `l` got once it says `total` and `offset`.
     static json::object page(const link_ptr& l, std::size_t total, std::size_t offset) {
         return l->wait_for(
             [&](const json::object& f) {
-                return f.at("type") == "queue" && f.at("total") == total && f.at("offset") == offset;
+                return f.at("type") == "queue" && f.at("total") == total &&
+                       f.at("offset") == offset;
             },
             "queue total " + std::to_string(total) + " offset " + std::to_string(offset));
     }

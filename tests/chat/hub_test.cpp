@@ -50,11 +50,13 @@ TEST_F(hub_test, queue_positions_follow_arrival_and_move_up) {
     auto ana = join(ana_);
     auto first = start_visitor();
     auto second = start_visitor();
-    second.link->wait_for([](const json::object& f) { return f.at("type") == "queue" && f.at("position") == 2; },
-                          "queue position 2");
+    second.link->wait_for(
+        [](const json::object& f) { return f.at("type") == "queue" && f.at("position") == 2; },
+        "queue position 2");
     accept(ana, first);
-    second.link->wait_for([](const json::object& f) { return f.at("type") == "queue" && f.at("position") == 1; },
-                          "queue position 1");
+    second.link->wait_for(
+        [](const json::object& f) { return f.at("type") == "queue" && f.at("position") == 1; },
+        "queue position 1");
 }
 
 TEST_F(hub_test, waiting_visitors_get_an_estimate_once_someone_is_available) {
@@ -211,7 +213,8 @@ TEST_F(hub_test, accept_takes_the_chat_out_of_the_queue) {
     EXPECT_EQ(counts.waiting, 0u);
     EXPECT_EQ(counts.active, 1u);
     EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "active");
-    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id), ana_.id);
+    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id),
+              ana_.id);
 }
 
 TEST_F(hub_test, a_chat_can_be_accepted_only_once) {
@@ -331,7 +334,8 @@ TEST_F(hub_test, repeated_visitor_client_id_gives_the_same_seq_and_no_second_mes
     EXPECT_EQ(acks[1].at("seq"), 2);
     EXPECT_EQ(v.link->message_seqs(), seqs_from(1, 2));
     EXPECT_EQ(ana->seen_seqs(), seqs_from(1, 2));
-    EXPECT_EQ(query<std::int64_t>("SELECT count(*) FROM messages WHERE conversation_id = ?", v.id), 2);
+    EXPECT_EQ(query<std::int64_t>("SELECT count(*) FROM messages WHERE conversation_id = ?", v.id),
+              2);
 
     visitor_says(v, "v2", "next");
     EXPECT_EQ(v.link->wait_message(3).at("text"), "next");
@@ -552,7 +556,8 @@ TEST_F(hub_test, transfer_hands_the_chat_and_its_history_to_the_other_advocate) 
     EXPECT_EQ(event.at("event"), "transferred");
     EXPECT_EQ(event.at("name"), "Ben");
     EXPECT_EQ(v.link->wait_message(3).at("name"), "Ben");
-    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id), ben_.id);
+    EXPECT_EQ(query<std::int64_t>("SELECT staff_id FROM conversations WHERE id = ?", v.id),
+              ben_.id);
 }
 
 TEST_F(hub_test, after_transfer_only_the_new_advocate_writes_and_hears) {
@@ -694,7 +699,7 @@ TEST_F(hub_test, visitor_leaving_the_queue_closes_the_chat) {
 // ---------------------------------------------------------------- restart
 
 class hub_reload_test : public hub_test {
-protected:
+  protected:
     // Before the restart: one waiting chat with intake, one active chat with messages, and
     // one the visitor ended that still needs its disposition.
     void SetUp() override {
@@ -747,7 +752,8 @@ TEST_F(hub_reload_test, the_queue_is_back_with_its_intake) {
     accept(ana, waiting_);
     auto chat = ana->wait_for(
         [&](const json::object& f) {
-            return f.at("type") == "chat" && f.at("chat").at("conversation_id") == waiting_.id.c_str();
+            return f.at("type") == "chat" &&
+                   f.at("chat").at("conversation_id") == waiting_.id.c_str();
         },
         "chat of the waiting visitor");
     EXPECT_EQ(chat.at("chat").at("intake"), json::parse(R"({"state":"CT"})"));
@@ -757,7 +763,8 @@ TEST_F(hub_reload_test, the_advocate_gets_the_active_chat_with_its_history) {
     auto ana = join(ana_);
     auto chat = ana->wait_for(
         [&](const json::object& f) {
-            return f.at("type") == "chat" && f.at("chat").at("conversation_id") == active_.id.c_str();
+            return f.at("type") == "chat" &&
+                   f.at("chat").at("conversation_id") == active_.id.c_str();
         },
         "chat of the active visitor");
     const auto& history = chat.at("chat").at("messages").as_array();
@@ -795,9 +802,9 @@ TEST_F(hub_reload_test, visitor_client_ids_are_remembered) {
     EXPECT_EQ(l->wait_type("ack").at("seq"), 2);
     settle();
     EXPECT_TRUE(l->messages().empty());
-    EXPECT_EQ(query<std::int64_t>("SELECT max(seq) FROM messages WHERE conversation_id = ?",
-                                  active_.id),
-              3);
+    EXPECT_EQ(
+        query<std::int64_t>("SELECT max(seq) FROM messages WHERE conversation_id = ?", active_.id),
+        3);
 }
 
 TEST_F(hub_reload_test, advocate_client_ids_are_remembered) {
@@ -806,16 +813,17 @@ TEST_F(hub_reload_test, advocate_client_ids_are_remembered) {
     ASSERT_TRUE(hub_->staff_send(ana.get(), active_.id, "a1", "I hear you."));
     EXPECT_EQ(ana->wait_type("ack").at("seq"), 3);
     settle();
-    EXPECT_EQ(query<std::int64_t>("SELECT max(seq) FROM messages WHERE conversation_id = ?",
-                                  active_.id),
-              3);
+    EXPECT_EQ(
+        query<std::int64_t>("SELECT max(seq) FROM messages WHERE conversation_id = ?", active_.id),
+        3);
 }
 
 TEST_F(hub_reload_test, a_chat_awaiting_its_disposition_is_back_and_can_be_finished) {
     auto ana = join(ana_);
     auto chat = ana->wait_for(
         [&](const json::object& f) {
-            return f.at("type") == "chat" && f.at("chat").at("conversation_id") == ended_.id.c_str();
+            return f.at("type") == "chat" &&
+                   f.at("chat").at("conversation_id") == ended_.id.c_str();
         },
         "chat awaiting a disposition");
     EXPECT_EQ(chat.at("chat").at("needs_disposition"), true);
@@ -843,8 +851,8 @@ TEST_F(hub_test, message_text_and_intake_never_reach_the_database_in_plaintext) 
              {db_path_, std::filesystem::path(db_path_.string() + "-wal"), vault_path_,
               std::filesystem::path(vault_path_.string() + "-wal")}) {
             auto bytes = test_support::read_bytes(file);
-            for (const auto& canary : {visitor_canary, advocate_canary, intake_canary,
-                                       network_canary, v.token}) {
+            for (const auto& canary :
+                 {visitor_canary, advocate_canary, intake_canary, network_canary, v.token}) {
                 EXPECT_EQ(bytes.find(canary), std::string::npos)
                     << canary << " in " << file.filename() << " " << when;
             }
@@ -892,12 +900,12 @@ TEST_F(hub_test, a_waiting_chat_whose_visitor_is_gone_closes_after_the_grace_per
     EXPECT_EQ(hub_->snapshot().waiting, 0u);
     settle();
     EXPECT_EQ(ana->last_of("queue").at("entries"), json::array{});
-    EXPECT_EQ(query<std::string>("SELECT status || '/' || closed_by FROM conversations WHERE id = ?",
-                                 v.id),
+    EXPECT_EQ(query<std::string>(
+                  "SELECT status || '/' || closed_by FROM conversations WHERE id = ?", v.id),
               "closed/visitor");
-    EXPECT_EQ(query<std::string>("SELECT group_concat(disposition) FROM evaluations WHERE ? != ''",
-                                 v.id),
-              "left_queue");
+    EXPECT_EQ(
+        query<std::string>("SELECT group_concat(disposition) FROM evaluations WHERE ? != ''", v.id),
+        "left_queue");
 }
 
 TEST_F(hub_test, a_waiting_visitor_who_is_still_connected_is_never_closed) {
@@ -946,9 +954,9 @@ TEST_F(hub_test, advocate_end_writes_one_evaluation_with_the_disposition) {
     auto v = active_chat(ana);
     ASSERT_TRUE(hub_->staff_end(ana.get(), v.id, "referral"));
     ana->wait_type("removed");
-    EXPECT_EQ(query<std::string>("SELECT group_concat(disposition) FROM evaluations WHERE ? != ''",
-                                 v.id),
-              "referral");
+    EXPECT_EQ(
+        query<std::string>("SELECT group_concat(disposition) FROM evaluations WHERE ? != ''", v.id),
+        "referral");
     EXPECT_EQ(query<std::int64_t>("SELECT evaluated FROM conversations WHERE id = ?", v.id), 1);
 }
 
@@ -960,9 +968,9 @@ TEST_F(hub_test, visitor_end_writes_the_evaluation_once_the_disposition_is_recor
     EXPECT_EQ(query<std::int64_t>("SELECT count(*) FROM evaluations WHERE ? != ''", v.id), 0);
     ASSERT_TRUE(hub_->staff_end(ana.get(), v.id, "emotional_support"));
     ana->wait_type("removed");
-    EXPECT_EQ(query<std::string>("SELECT group_concat(disposition) FROM evaluations WHERE ? != ''",
-                                 v.id),
-              "emotional_support");
+    EXPECT_EQ(
+        query<std::string>("SELECT group_concat(disposition) FROM evaluations WHERE ? != ''", v.id),
+        "emotional_support");
 }
 
 TEST_F(hub_test, leaving_the_queue_is_evaluated_as_left_queue) {
@@ -970,11 +978,11 @@ TEST_F(hub_test, leaving_the_queue_is_evaluated_as_left_queue) {
     ASSERT_TRUE(hub_->visitor_end(v.link.get()));
     v.link->wait_type("ended");
     settle();
-    EXPECT_EQ(query<std::string>(
-                  "SELECT disposition || '/' || wait || '/' || age_band FROM evaluations"
-                  " WHERE ? != ''",
-                  v.id),
-              "left_queue/not_answered/25_34");
+    EXPECT_EQ(
+        query<std::string>("SELECT disposition || '/' || wait || '/' || age_band FROM evaluations"
+                           " WHERE ? != ''",
+                           v.id),
+        "left_queue/not_answered/25_34");
 }
 
 TEST_F(hub_test, opening_a_transcript_is_audited) {
@@ -1005,8 +1013,9 @@ TEST_F(hub_test, a_purged_conversation_is_removed_from_the_console) {
 TEST_F(hub_test, conversations_and_visitor_messages_record_the_policy_in_force) {
     auto ana = join(ana_);
     store_->call([&](store::database& db) {
-        db.exec("INSERT INTO staff (id, email, name, role, password_hash, created_at)"
-                " VALUES (99, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
+        db.exec(
+            "INSERT INTO staff (id, email, name, role, password_hash, created_at)"
+            " VALUES (99, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
         ASSERT_TRUE(policy_.publish(db, "# Policy two\n", 72, clock_.now() + 1h, 99, clock_.now()));
     });
     auto before = active_chat(ana);
@@ -1015,12 +1024,10 @@ TEST_F(hub_test, conversations_and_visitor_messages_record_the_policy_in_force) 
     advocate_says(ana, before, "a1", "staff text records no version");
     before.link->wait_message(3);
     auto after = start_visitor();
-    EXPECT_EQ(query<std::int64_t>("SELECT policy_version FROM conversations WHERE id = ?",
-                                  before.id),
-              1);
-    EXPECT_EQ(query<std::int64_t>("SELECT policy_version FROM conversations WHERE id = ?",
-                                  after.id),
-              2);
+    EXPECT_EQ(
+        query<std::int64_t>("SELECT policy_version FROM conversations WHERE id = ?", before.id), 1);
+    EXPECT_EQ(
+        query<std::int64_t>("SELECT policy_version FROM conversations WHERE id = ?", after.id), 2);
     EXPECT_EQ(query<std::string>(
                   "SELECT group_concat(coalesce(policy_version, '-'), ',') FROM"
                   " (SELECT policy_version FROM messages WHERE conversation_id = ? ORDER BY seq)",

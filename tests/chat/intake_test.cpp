@@ -1,9 +1,9 @@
 // The optional intake form: every field optional, each checked, nothing else accepted.
 #include "chat/intake.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace sc::chat {
 namespace {

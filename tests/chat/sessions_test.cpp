@@ -14,7 +14,7 @@ using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
 class visitor_session_test : public hub_test {
-protected:
+  protected:
     void SetUp() override {
         hub_test::SetUp();
         link_ = std::make_shared<recording_link>();
@@ -158,7 +158,7 @@ TEST_F(visitor_session_test, closing_the_connection_tells_the_hub) {
 }
 
 class staff_session_test : public hub_test {
-protected:
+  protected:
     void SetUp() override {
         hub_test::SetUp();
         link_ = std::make_shared<recording_link>();
@@ -246,9 +246,9 @@ TEST_F(staff_session_test, disposition_must_be_a_known_code) {
 
 TEST_F(staff_session_test, queue_page_needs_an_offset_from_zero) {
     hello();
-    for (const char* frame : {R"({"type":"queue_page"})", R"({"type":"queue_page","offset":-1})",
-                              R"({"type":"queue_page","offset":"50"})",
-                              R"({"type":"queue_page","offset":1000001})"}) {
+    for (const char* frame :
+         {R"({"type":"queue_page"})", R"({"type":"queue_page","offset":-1})",
+          R"({"type":"queue_page","offset":"50"})", R"({"type":"queue_page","offset":1000001})"}) {
         auto error = error_for(frame);
         EXPECT_EQ(error.at("code"), "bad_request") << frame;
         EXPECT_THAT(std::string(error.at("message").as_string()), HasSubstr("offset"));
@@ -264,8 +264,10 @@ TEST_F(staff_session_test, block_frames_are_checked_before_the_hub_sees_them) {
     v.link->wait_message(1);
     auto chat = R"({"type":"block","conversation_id":")" + v.id + R"(")";
     EXPECT_EQ(error_for(chat + "}").at("code"), "bad_request") << "no reason";
-    EXPECT_EQ(error_for(chat + R"(,"reason":"he said his name is Joe"})").at("code"), "bad_request");
-    EXPECT_EQ(error_for(chat + R"(,"reason":"abusive","disposition":7})").at("code"), "bad_request");
+    EXPECT_EQ(error_for(chat + R"(,"reason":"he said his name is Joe"})").at("code"),
+              "bad_request");
+    EXPECT_EQ(error_for(chat + R"(,"reason":"abusive","disposition":7})").at("code"),
+              "bad_request");
     EXPECT_EQ(error_for(R"({"type":"block","reason":"abusive"})").at("code"), "bad_request");
     EXPECT_EQ(hub_->snapshot().active, 1u);
     EXPECT_EQ(error_for(R"({"type":"unblock","block_id":"../../etc"})").at("code"), "bad_request");
@@ -293,8 +295,7 @@ TEST_F(staff_session_test, closing_the_console_signs_the_member_out_of_the_hub) 
 TEST_F(staff_session_test, more_than_a_burst_of_20_frames_is_rate_limited) {
     hello();
     for (int i = 0; i < 19; ++i) session_->on_frame(R"({"type":"availability","available":true})");
-    EXPECT_EQ(error_for(R"({"type":"availability","available":false})").at("code"),
-              "rate_limited");
+    EXPECT_EQ(error_for(R"({"type":"availability","available":false})").at("code"), "rate_limited");
 }
 
 }  // namespace

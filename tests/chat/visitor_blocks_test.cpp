@@ -12,7 +12,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class visitor_blocks_test : public ::testing::Test {
-protected:
+  protected:
     core::manual_clock clock_;
     visitor_blocks blocks_{clock_, 24h};
 };
@@ -114,7 +114,8 @@ TEST_F(visitor_blocks_test, unknown_reasons_and_unknown_networks_are_refused) {
 }
 
 TEST_F(visitor_blocks_test, reason_codes) {
-    for (const char* r : {"abusive", "threatening", "prank", "other"}) EXPECT_TRUE(valid_block_reason(r));
+    for (const char* r : {"abusive", "threatening", "prank", "other"})
+        EXPECT_TRUE(valid_block_reason(r));
     EXPECT_FALSE(valid_block_reason(""));
     EXPECT_FALSE(valid_block_reason("Abusive"));
 }

@@ -45,9 +45,9 @@ TEST(message_log, a_failed_message_gives_its_number_back_and_its_id_is_forgotten
 
 TEST(message_log, the_messages_in_flight_behind_a_failure_change_nothing_more) {
     message_log log(10);
-    auto a = log.reserve(sender::visitor, "a");  // 11
+    auto a = log.reserve(sender::visitor, "a");   // 11
     auto b = log.reserve(sender::advocate, "b");  // 12
-    auto c = log.reserve(sender::visitor, "c");  // 13
+    auto c = log.reserve(sender::visitor, "c");   // 13
     log.failed(a, sender::visitor, "a");
     EXPECT_EQ(log.last_seq(), 10);
     auto d = log.reserve(sender::visitor, "d");  // 11 again, after the failure

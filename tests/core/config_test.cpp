@@ -17,7 +17,7 @@ using ::testing::HasSubstr;
 using env = std::map<std::string, std::string>;
 
 class config_test : public ::testing::Test {
-protected:
+  protected:
     std::filesystem::path file(std::string_view toml) {
         auto path = dir_ / "safeconnect.toml";
         test_support::write_text(path, toml);
@@ -272,10 +272,11 @@ TEST_F(config_test, non_ascii_where_toml_cannot_read_it_is_refused_with_the_line
 }
 
 TEST_F(config_test, non_ascii_in_strings_and_comments_is_fine) {
-    auto c = load_config(file("# Configuraci\xc3\xb3n\nservice_name = \"L\xc3\xadnea \xe2\x80\x94 ayuda\"\n"
-                              "contact_email = 'a\xc3\xa9@example.org'\n"
-                              "quick_exit_url = \"\"\"https://example.org/\xc3\xa9\"\"\"\n"),
-                         {});
+    auto c = load_config(
+        file("# Configuraci\xc3\xb3n\nservice_name = \"L\xc3\xadnea \xe2\x80\x94 ayuda\"\n"
+             "contact_email = 'a\xc3\xa9@example.org'\n"
+             "quick_exit_url = \"\"\"https://example.org/\xc3\xa9\"\"\"\n"),
+        {});
     EXPECT_EQ(c.service_name, "L\xc3\xadnea \xe2\x80\x94 ayuda");
     EXPECT_EQ(c.contact_email, "a\xc3\xa9@example.org");
 }

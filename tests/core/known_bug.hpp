@@ -18,8 +18,8 @@ inline bool run_known_bugs() {
 
 }  // namespace sc::test_support
 
-#define SC_KNOWN_BUG(what)                             \
-    if (!::sc::test_support::run_known_bugs()) {       \
-        GTEST_SKIP() << "BUG: " << (what);             \
-    }                                                  \
+#define SC_KNOWN_BUG(what)                       \
+    if (!::sc::test_support::run_known_bugs()) { \
+        GTEST_SKIP() << "BUG: " << (what);       \
+    }                                            \
     static_assert(true, "needs a semicolon")

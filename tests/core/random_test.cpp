@@ -8,17 +8,13 @@ namespace sc::core {
 namespace {
 
 class random_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_GE(sodium_init(), 0); }
 };
 
-TEST_F(random_test, new_token_is_64_lowercase_hex) {
-    EXPECT_TRUE(is_hex(new_token(), 64));
-}
+TEST_F(random_test, new_token_is_64_lowercase_hex) { EXPECT_TRUE(is_hex(new_token(), 64)); }
 
-TEST_F(random_test, new_tokens_differ) {
-    EXPECT_NE(new_token(), new_token());
-}
+TEST_F(random_test, new_tokens_differ) { EXPECT_NE(new_token(), new_token()); }
 
 TEST_F(random_test, random_hex_has_two_characters_per_byte) {
     EXPECT_TRUE(is_hex(random_hex(16), 32));

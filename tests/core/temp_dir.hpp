@@ -14,7 +14,7 @@
 namespace sc::test_support {
 
 class temp_dir {
-public:
+  public:
     temp_dir() {
         auto base = std::filesystem::temp_directory_path();
         std::random_device entropy;
@@ -35,7 +35,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

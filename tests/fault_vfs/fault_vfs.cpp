@@ -76,7 +76,8 @@ struct unsynced {
         if (it != extents.begin()) --it;
         for (; it != extents.end() && it->first < to; ++it) {
             sqlite3_int64 start = std::max(offset, it->first);
-            sqlite3_int64 end = std::min(to, it->first + static_cast<sqlite3_int64>(it->second.size()));
+            sqlite3_int64 end =
+                std::min(to, it->first + static_cast<sqlite3_int64>(it->second.size()));
             if (start >= end) continue;
             std::memcpy(buffer + (start - offset), it->second.data() + (start - it->first),
                         static_cast<std::size_t>(end - start));
@@ -97,9 +98,9 @@ std::map<std::string, std::shared_ptr<unsynced>>& registry() {
 }
 
 struct fault_file {
-    sqlite3_file base;       // first, so SQLite's pointer is ours
-    sqlite3_file* real;      // the platform VFS's file, allocated right after this struct
-    unsynced* pending;       // null for files we pass through
+    sqlite3_file base;   // first, so SQLite's pointer is ours
+    sqlite3_file* real;  // the platform VFS's file, allocated right after this struct
+    unsynced* pending;   // null for files we pass through
     std::string path;
 };
 
@@ -121,7 +122,8 @@ int x_close(sqlite3_file* f) {
 
 int x_read(sqlite3_file* f, void* buffer, int amount, sqlite3_int64 offset) {
     auto* file = self(f);
-    if (file->pending == nullptr) return file->real->pMethods->xRead(file->real, buffer, amount, offset);
+    if (file->pending == nullptr)
+        return file->real->pMethods->xRead(file->real, buffer, amount, offset);
     std::lock_guard lock(file->pending->mutex);
     int rc = file->real->pMethods->xRead(file->real, buffer, amount, offset);
     if (rc != SQLITE_OK && rc != SQLITE_IOERR_SHORT_READ) return rc;
@@ -134,7 +136,8 @@ int x_read(sqlite3_file* f, void* buffer, int amount, sqlite3_int64 offset) {
 int x_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
     auto* file = self(f);
     if (present("disk-full")) return SQLITE_FULL;
-    if (file->pending == nullptr) return file->real->pMethods->xWrite(file->real, data, amount, offset);
+    if (file->pending == nullptr)
+        return file->real->pMethods->xWrite(file->real, data, amount, offset);
     std::lock_guard lock(file->pending->mutex);
     file->pending->write(offset, data, amount);
     return SQLITE_OK;
@@ -204,14 +207,14 @@ int x_shm_unmap(sqlite3_file* f, int delete_flag) {
 
 // Version 2: shared memory for WAL, but no xFetch, so SQLite never reads around us via mmap.
 const sqlite3_io_methods methods = {
-    2,          x_close,     x_read,          x_write,          x_truncate,
-    x_sync,     x_file_size, x_lock,          x_unlock,         x_check_reserved,
-    x_file_control, x_sector_size, x_device,  x_shm_map,        x_shm_lock,
-    x_shm_barrier,  x_shm_unmap, nullptr,     nullptr,
+    2,           x_close,   x_read,     x_write,          x_truncate,     x_sync,
+    x_file_size, x_lock,    x_unlock,   x_check_reserved, x_file_control, x_sector_size,
+    x_device,    x_shm_map, x_shm_lock, x_shm_barrier,    x_shm_unmap,    nullptr,
+    nullptr,
 };
 
-constexpr int buffered_kinds = SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL |
-                               SQLITE_OPEN_SUPER_JOURNAL;
+constexpr int buffered_kinds =
+    SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_SUPER_JOURNAL;
 
 int x_open(sqlite3_vfs* vfs, const char* name, sqlite3_file* f, int flags, int* out_flags) {
     auto* file = self(f);
@@ -262,7 +265,9 @@ void x_dl_close(sqlite3_vfs*, void* h) { platform->xDlClose(platform, h); }
 int x_randomness(sqlite3_vfs*, int n, char* out) { return platform->xRandomness(platform, n, out); }
 int x_sleep(sqlite3_vfs*, int us) { return platform->xSleep(platform, us); }
 int x_current_time(sqlite3_vfs*, double* out) { return platform->xCurrentTime(platform, out); }
-int x_last_error(sqlite3_vfs*, int n, char* out) { return platform->xGetLastError(platform, n, out); }
+int x_last_error(sqlite3_vfs*, int n, char* out) {
+    return platform->xGetLastError(platform, n, out);
+}
 int x_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) {
     return platform->xCurrentTimeInt64(platform, out);
 }

@@ -13,9 +13,9 @@
 #include "staff/accounts.hpp"
 #include "store/worker.hpp"
 
-#include <boost/json/parse.hpp>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
+#include <boost/json/parse.hpp>
 
 #include <cstdint>
 #include <cstdio>
@@ -111,7 +111,7 @@ inline void init_process() {
 /// JSON object with a string `type` in valid UTF-8 (a browser drops a connection on invalid
 /// UTF-8 in a text frame), and that a close reason fits a close frame (123 bytes).
 class checking_link final : public chat::link {
-public:
+  public:
     void deliver(chat::frame_ptr shared) override {
         const std::string& frame = *shared;
         check(valid_utf8(frame), "a frame sent to a client is not valid UTF-8", frame);
@@ -142,7 +142,7 @@ public:
         return frames_;
     }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::vector<boost::json::object> frames_;
 };
@@ -152,7 +152,7 @@ private:
 /// `inputs_per_world` inputs, so the database and the hub's memory stay small however long a
 /// run lasts.
 class chat_world {
-public:
+  public:
     static constexpr int inputs_per_world = 2000;
 
     /// The one world of this process. Never destroyed: the store thread must not be stopped
@@ -183,7 +183,9 @@ public:
 
     /// Returns once every store job queued so far, and every frame those jobs deliver, is
     /// done.
-    void settle() { store->call([](store::database&) {}); }
+    void settle() {
+        store->call([](store::database&) {});
+    }
 
     staff::member add_staff(const std::string& email, staff::role r) {
         return store->call([&](store::database& db) {
@@ -243,13 +245,12 @@ public:
     privacy::policy_registry policy;
     std::unique_ptr<chat::hub> hub;
 
-private:
+  private:
     void open() {
         dir = std::make_unique<test_support::temp_dir>();
         keys = std::make_unique<privacy::keyring>(*dir / "master.key");
         store = std::make_unique<store::worker>(*dir / "chat.db", *dir / "keys.db");
-        store->call(
-            [&](store::database& db) { policy.load(db, "# Policy\n", 72, clock.now()); });
+        store->call([&](store::database& db) { policy.load(db, "# Policy\n", 72, clock.now()); });
         hub = std::make_unique<chat::hub>(*store, *keys, policy, clock, chat::hub_settings{3, 30});
         hub->load();
     }

@@ -146,8 +146,8 @@ void check_response(const http::request& req, const http::response& r, std::stri
                     "a header with a line break (response splitting)", input);
         if (name == "Content-Type") content_type = value;
         if (name == "Set-Cookie") {
-            fuzz::check(req.path().starts_with("/api/staff/"),
-                        "a cookie outside the staff portal", input);
+            fuzz::check(req.path().starts_with("/api/staff/"), "a cookie outside the staff portal",
+                        input);
         }
     }
     if (content_type.starts_with("application/json")) {
@@ -193,9 +193,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             continue;
         }
         if (const auto* no = std::get_if<net::refusal>(&next)) {
-            fuzz::check(no->status >= 400 && no->status <= 501 && no->status != 500 &&
-                            !no->message.empty(),
-                        "a refusal without a 4xx/501 status and a message", raw);
+            fuzz::check(
+                no->status >= 400 && no->status <= 501 && no->status != 500 && !no->message.empty(),
+                "a refusal without a 4xx/501 status and a message", raw);
             break;
         }
         auto req = net::to_plain_request(std::get<net::beast_request>(next));

@@ -32,7 +32,8 @@ void check_kept(const boost::json::object& kept, const std::string& input) {
             auto digits = text.substr(std::min(text.find_first_not_of('0'), text.size()));
             fuzz::check(std::all_of(text.begin(), text.end(),
                                     [](char c) { return c >= '0' && c <= '9'; }) &&
-                            digits.size() <= 3 && (digits.empty() || std::stoi(std::string(digits)) <= 120),
+                            digits.size() <= 3 &&
+                            (digits.empty() || std::stoi(std::string(digits)) <= 120),
                         "kept an age that is not 0 to 120", input);
         }
         if (key == "zip") {

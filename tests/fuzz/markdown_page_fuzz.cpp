@@ -18,8 +18,10 @@ namespace {
 using namespace sc;
 
 constexpr std::array<std::string_view, 20> cmark_tags{
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "a", "img", "code", "pre",
-    "blockquote", "ul", "ol", "li", "hr", "br", "!-- raw HTML omitted --"};
+    "p",   "h1",   "h2",  "h3",         "h4",
+    "h5",  "h6",   "em",  "strong",     "a",
+    "img", "code", "pre", "blockquote", "ul",
+    "ol",  "li",   "hr",  "br",         "!-- raw HTML omitted --"};
 
 std::string lower(std::string_view s) {
     std::string out(s);
@@ -32,18 +34,17 @@ std::string lower(std::string_view s) {
 // reach a local file.
 void check_urls(std::string_view tag, const std::string& html) {
     for (std::string_view attr : {"href=\"", "src=\""}) {
-        for (auto at = tag.find(attr); at != std::string_view::npos;
-             at = tag.find(attr, at + 1)) {
+        for (auto at = tag.find(attr); at != std::string_view::npos; at = tag.find(attr, at + 1)) {
             auto url = lower(tag.substr(at + attr.size(), 16));
             for (std::string_view scheme : {"javascript:", "vbscript:", "file:"}) {
                 fuzz::check(!url.starts_with(scheme), "a script or file URL in the output", html);
             }
             if (url.starts_with("data:")) {
                 // CommonMark's safe mode keeps these four image types, in links too.
-                fuzz::check(url.starts_with("data:image/png") || url.starts_with("data:image/gif") ||
-                                url.starts_with("data:image/jpeg") ||
-                                url.starts_with("data:image/webp"),
-                            "a data: URL that is not an image", html);
+                fuzz::check(
+                    url.starts_with("data:image/png") || url.starts_with("data:image/gif") ||
+                        url.starts_with("data:image/jpeg") || url.starts_with("data:image/webp"),
+                    "a data: URL that is not an image", html);
             }
         }
     }

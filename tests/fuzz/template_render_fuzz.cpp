@@ -85,9 +85,8 @@ void published_policy(world& w, const std::string& input) {
         fuzz::check(published.error().code == core::errc::bad_request,
                     "publishing refused with a code other than bad_request", input);
     }
-    w.store->call([](store::database& db) {
-        db.exec("DELETE FROM policy_versions WHERE version > 1");
-    });
+    w.store->call(
+        [](store::database& db) { db.exec("DELETE FROM policy_versions WHERE version > 1"); });
 }
 
 }  // namespace

@@ -12,10 +12,10 @@
 #include "privacy/traffic.hpp"
 #include "staff/accounts.hpp"
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 #include <sodium.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -65,7 +65,7 @@ struct signed_in {
 };
 
 class http_test : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         ASSERT_GE(sodium_init(), 0);
         if (password_hash_.empty()) password_hash_ = staff::hash_password(test_password);
@@ -108,7 +108,8 @@ protected:
         return r;
     }
 
-    static request get(std::string target, std::vector<std::pair<std::string, std::string>> headers = {}) {
+    static request get(std::string target,
+                       std::vector<std::pair<std::string, std::string>> headers = {}) {
         request req;
         req.method = "GET";
         req.target = std::move(target);

@@ -17,11 +17,11 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 
 class pages_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_GE(sodium_init(), 0);
-        policy_.load(*db_, "# Privacy\n\n{{service_name}} keeps chats. {{retention_summary}}\n",
-                     72, clock_.now());
+        policy_.load(*db_, "# Privacy\n\n{{service_name}} keeps chats. {{retention_summary}}\n", 72,
+                     clock_.now());
     }
 
     std::string page(const pages& site, std::string_view path) {
@@ -38,8 +38,9 @@ protected:
     }
 
     std::int64_t admin_id() {
-        db_->exec("INSERT OR IGNORE INTO staff (id, email, name, role, password_hash, created_at)"
-                  " VALUES (1, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
+        db_->exec(
+            "INSERT OR IGNORE INTO staff (id, email, name, role, password_hash, created_at)"
+            " VALUES (1, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
         return 1;
     }
 
@@ -57,7 +58,8 @@ TEST(markdown_to_html, renders_commonmark) {
 }
 
 TEST(markdown_to_html, drops_raw_html) {
-    auto html = markdown_to_html("Hello <script>alert(1)</script>\n\n<iframe src=\"x\"></iframe>\n");
+    auto html =
+        markdown_to_html("Hello <script>alert(1)</script>\n\n<iframe src=\"x\"></iframe>\n");
     EXPECT_THAT(html, Not(HasSubstr("<script")));
     EXPECT_THAT(html, Not(HasSubstr("<iframe")));
 }
@@ -109,8 +111,9 @@ TEST_F(pages_test, an_operator_page_replaces_the_built_in_one) {
 }
 
 TEST_F(pages_test, raw_html_in_an_operator_page_is_dropped) {
-    test_support::write_text(dir_ / "contact.md",
-                             "# Contact\n\n<script src=\"https://tracker.example/t.js\"></script>\n");
+    test_support::write_text(
+        dir_ / "contact.md",
+        "# Contact\n\n<script src=\"https://tracker.example/t.js\"></script>\n");
     config_.content_dir = dir_.path();
     auto site = make();
     EXPECT_THAT(page(site, "/contact"), Not(HasSubstr("tracker.example")));

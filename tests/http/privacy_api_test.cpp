@@ -21,13 +21,13 @@ using namespace std::chrono_literals;
 
 /// A visitor connection that nobody reads.
 class quiet_link final : public chat::link {
-public:
+  public:
     void deliver(chat::frame_ptr) override {}
     void close(std::uint16_t, std::string) override {}
 };
 
 class privacy_api_test : public http_test {
-protected:
+  protected:
     void SetUp() override {
         http_test::SetUp();
         supervisor_ = add_staff("sam@example.org", "Sam", staff::role::supervisor);
@@ -120,15 +120,17 @@ TEST_F(privacy_api_test, a_retention_change_publishes_a_policy_version_in_force_
     EXPECT_THAT(serve(get("/privacy")).body, HasSubstr("24 hours"));
     EXPECT_THAT(serve(get("/privacy/versions/1")).body, HasSubstr("72 hours"))
         << "the earlier version keeps its promise";
-    EXPECT_EQ(stored("audit_log WHERE action = 'policy_published' AND subject = ?", "version 2"), 1);
+    EXPECT_EQ(stored("audit_log WHERE action = 'policy_published' AND subject = ?", "version 2"),
+              1);
 }
 
 TEST_F(privacy_api_test, a_scheduled_version_does_not_bring_back_an_old_retention) {
     auto alex = login("admin@example.org");
-    auto scheduled = as_role(alex, post("/api/staff/policies",
-                                        R"({"markdown":"# Policy\n\nKept {{retention_hours}} hours.\n",)"
-                                        R"("effective_at":")" +
-                                            core::format_utc(clock_.now() + 24h) + R"("})"));
+    auto scheduled =
+        as_role(alex, post("/api/staff/policies",
+                           R"({"markdown":"# Policy\n\nKept {{retention_hours}} hours.\n",)"
+                           R"("effective_at":")" +
+                               core::format_utc(clock_.now() + 24h) + R"("})"));
     ASSERT_EQ(scheduled.status, 201) << scheduled.body;
     ASSERT_EQ(as_role(alex, post("/api/staff/retention", R"({"hours":168})")).status, 200);
     clock_.advance(24h);
@@ -141,8 +143,9 @@ TEST_F(privacy_api_test, a_scheduled_version_does_not_bring_back_an_old_retentio
 // tag was accepted with 201, and then /privacy answered 500 to everyone.
 TEST_F(privacy_api_test, a_policy_that_is_not_a_valid_template_is_refused_and_privacy_stays_up) {
     auto alex = login("admin@example.org");
-    auto r = as_role(alex, post("/api/staff/policies",
-                                R"({"markdown":"# Policy\n\n{{#retention_hours}} never closed\n"})"));
+    auto r =
+        as_role(alex, post("/api/staff/policies",
+                           R"({"markdown":"# Policy\n\n{{#retention_hours}} never closed\n"})"));
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(error_code(r), "bad_request");
     EXPECT_THAT(r.body, HasSubstr("template error"));
@@ -199,9 +202,9 @@ TEST_F(privacy_api_test, purging_an_open_conversation_answers_409) {
 
 TEST_F(privacy_api_test, purging_an_unknown_conversation_answers_404) {
     auto sam = login("sam@example.org");
-    EXPECT_EQ(as_role(sam, post("/api/staff/conversations/" + core::random_hex(16) + "/purge"))
-                  .status,
-              404);
+    EXPECT_EQ(
+        as_role(sam, post("/api/staff/conversations/" + core::random_hex(16) + "/purge")).status,
+        404);
 }
 
 TEST_F(privacy_api_test, coordinators_may_not_purge) {
@@ -258,9 +261,9 @@ TEST_F(privacy_api_test, only_admins_see_traffic) {
 
 TEST_F(privacy_api_test, admin_publishes_a_policy_version_for_later) {
     auto alex = login("admin@example.org");
-    auto r = as_role(alex, post("/api/staff/policies",
-                                R"({"markdown":"# Policy two\n","effective_at":")" +
-                                    core::format_utc(clock_.now() + 24h) + R"("})"));
+    auto r = as_role(
+        alex, post("/api/staff/policies", R"({"markdown":"# Policy two\n","effective_at":")" +
+                                              core::format_utc(clock_.now() + 24h) + R"("})"));
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(body_json(r).at("version"), 2);
     auto list = body_json(as_role(alex, get("/api/staff/policies")));
@@ -270,7 +273,8 @@ TEST_F(privacy_api_test, admin_publishes_a_policy_version_for_later) {
     EXPECT_EQ(versions[0].at("in_force"), false);
     EXPECT_EQ(versions[1].at("in_force"), true);
     EXPECT_EQ(versions[0].at("retention_hours"), 72);
-    EXPECT_EQ(stored("audit_log WHERE action = 'policy_published' AND subject = ?", "version 2"), 1);
+    EXPECT_EQ(stored("audit_log WHERE action = 'policy_published' AND subject = ?", "version 2"),
+              1);
 }
 
 TEST_F(privacy_api_test, a_policy_cannot_be_backdated) {
@@ -278,9 +282,10 @@ TEST_F(privacy_api_test, a_policy_cannot_be_backdated) {
     auto r = as_role(alex, post("/api/staff/policies",
                                 R"({"markdown":"# Old","effective_at":"2001-01-01T00:00:00Z"})"));
     EXPECT_EQ(r.status, 400);
-    EXPECT_EQ(as_role(alex, post("/api/staff/policies", R"({"markdown":"# x","effective_at":"soon"})"))
-                  .status,
-              400);
+    EXPECT_EQ(
+        as_role(alex, post("/api/staff/policies", R"({"markdown":"# x","effective_at":"soon"})"))
+            .status,
+        400);
 }
 
 TEST_F(privacy_api_test, only_admins_manage_policies) {

@@ -14,19 +14,19 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::vector<std::string> public_pages{"/", "/safety", "/privacy", "/contact", "/chat", "/staff"};
+const std::vector<std::string> public_pages{"/",        "/safety", "/privacy",
+                                            "/contact", "/chat",   "/staff"};
 
 void expect_security_headers(const response& r, const std::string& what) {
     auto csp = header_values(r, "Content-Security-Policy");
     ASSERT_EQ(csp.size(), 1u) << what;
-    for (auto directive : {"default-src 'self'", "object-src 'none'", "base-uri 'none'",
-                           "frame-ancestors 'none'"}) {
+    for (auto directive :
+         {"default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"}) {
         EXPECT_THAT(csp[0], HasSubstr(directive)) << what;
     }
     EXPECT_EQ(header_values(r, "X-Content-Type-Options"), std::vector<std::string>{"nosniff"})
         << what;
-    EXPECT_EQ(header_values(r, "Referrer-Policy"), std::vector<std::string>{"no-referrer"})
-        << what;
+    EXPECT_EQ(header_values(r, "Referrer-Policy"), std::vector<std::string>{"no-referrer"}) << what;
 }
 
 void expect_no_cookie(const response& r, const std::string& what) {
@@ -135,7 +135,7 @@ TEST_F(router_test, health_answers_503_when_the_store_is_gone) {
 // ---------------------------------------------------------------- assets
 
 class asset_test : public http_test {
-protected:
+  protected:
     void SetUp() override {
         http_test::SetUp();
         url_ = assets_->url_of("visitor.js");

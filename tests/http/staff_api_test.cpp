@@ -16,7 +16,7 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 
 class staff_api_test : public http_test {
-protected:
+  protected:
     response me(const signed_in& who) { return serve(as(who, get("/api/staff/me"))); }
 
     std::string new_user_body(const std::string& email, const std::string& role = "coordinator",
@@ -281,7 +281,8 @@ TEST_F(staff_api_test, users_without_a_cookie_answers_401) {
 
 TEST_F(staff_api_test, admin_adds_a_user_who_can_then_sign_in) {
     auto who = login("admin@example.org");
-    auto r = serve(as(who, post("/api/staff/users", new_user_body("new@example.org", "supervisor"))));
+    auto r =
+        serve(as(who, post("/api/staff/users", new_user_body("new@example.org", "supervisor"))));
     ASSERT_EQ(r.status, 201) << r.body;
     EXPECT_EQ(body_json(r).at("user").at("role"), "supervisor");
     EXPECT_EQ(login_response("new@example.org", test_password).status, 200);
@@ -300,9 +301,9 @@ TEST_F(staff_api_test, adding_with_a_weak_password_or_bad_role_answers_400) {
                                  new_user_body("a@example.org", "coordinator", "short"))))
                   .status,
               400);
-    EXPECT_EQ(serve(as(who, post("/api/staff/users", new_user_body("b@example.org", "root"))))
-                  .status,
-              400);
+    EXPECT_EQ(
+        serve(as(who, post("/api/staff/users", new_user_body("b@example.org", "root")))).status,
+        400);
     EXPECT_EQ(member_count(), 2);
 }
 
@@ -316,7 +317,8 @@ TEST_F(staff_api_test, coordinator_may_not_add_users) {
 TEST_F(staff_api_test, disabling_an_account_ends_its_sessions_and_sign_ins) {
     auto admin = login("admin@example.org");
     auto ana = login("ana@example.org");
-    auto r = serve(as(admin, post("/api/staff/users/" + std::to_string(coordinator_.id) + "/disable")));
+    auto r =
+        serve(as(admin, post("/api/staff/users/" + std::to_string(coordinator_.id) + "/disable")));
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(body_json(r).at("user").at("disabled"), true);
     EXPECT_EQ(me(ana).status, 401);

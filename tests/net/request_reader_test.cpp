@@ -52,8 +52,9 @@ TEST(request_reader, reads_pipelined_requests_in_order) {
 
 TEST(request_reader, decodes_a_chunked_body) {
     request_reader r;
-    auto got = read(r, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                       "3\r\nabc\r\n2;name=value\r\nde\r\n0\r\nX-Trailer: ok\r\n\r\n");
+    auto got = read(r,
+                    "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "3\r\nabc\r\n2;name=value\r\nde\r\n0\r\nX-Trailer: ok\r\n\r\n");
     ASSERT_TRUE(std::holds_alternative<beast_request>(got));
     EXPECT_EQ(std::get<beast_request>(got).body(), "abcde");
 }
@@ -84,8 +85,9 @@ TEST(request_reader, refuses_an_endless_chunk_extension) {
 
 TEST(request_reader, refuses_oversized_bodies_with_413_chunked_or_not) {
     request_reader plain_body;
-    EXPECT_EQ(refused(plain_body, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n").status,
-              413);
+    EXPECT_EQ(
+        refused(plain_body, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 70000\r\n\r\n").status,
+        413);
     request_reader chunked;
     std::string many = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
     for (int i = 0; i < 80; ++i) many += "400\r\n" + std::string(1024, 'b') + "\r\n";
@@ -97,12 +99,14 @@ TEST(request_reader, refuses_transfer_codings_it_cannot_decode) {
     auto no = refused(unknown, "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n");
     EXPECT_EQ(no.status, 400);
     request_reader stacked;
-    EXPECT_EQ(refused(stacked, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
-                  .status,
-              501);
+    EXPECT_EQ(
+        refused(stacked, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+            .status,
+        501);
     request_reader split;
-    EXPECT_EQ(refused(split, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
-                             "Transfer-Encoding: chunked\r\n\r\n")
+    EXPECT_EQ(refused(split,
+                      "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n")
                   .status,
               501);
 }

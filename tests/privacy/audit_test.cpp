@@ -10,7 +10,7 @@ namespace sc::privacy {
 namespace {
 
 class audit_test : public ::testing::Test {
-protected:
+  protected:
     test_support::temp_dir dir_;
     std::unique_ptr<store::database> db_ = store::open_store(dir_ / "main.db", dir_ / "keys.db");
     core::manual_clock clock_;

@@ -77,8 +77,8 @@ TEST(evaluate, keeps_only_coarse_values) {
     f.created_at = core::from_unix_seconds(1'795'946'645);  // 2026-11-29T10:04:05Z
     f.accepted_at = f.created_at + 3min;
     f.closed_at = *f.accepted_at + 20min;
-    f.intake = {{"name", "Maria Quokkavale"}, {"age", "34"}, {"gender", "woman"},
-                {"city", "Hartford"},       {"state", "CT"}, {"zip", "06103"},
+    f.intake = {{"name", "Maria Quokkavale"}, {"age", "34"},   {"gender", "woman"},
+                {"city", "Hartford"},         {"state", "CT"}, {"zip", "06103"},
                 {"heard_about", "a friend"}};
     f.disposition = "safety_planning";
     f.policy_version = 2;
@@ -107,7 +107,7 @@ TEST(evaluate, a_chat_never_answered_or_dispositioned_says_so) {
 }
 
 class evaluation_store_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_GE(sodium_init(), 0); }
 
     test_support::temp_dir dir_;

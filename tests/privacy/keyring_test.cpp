@@ -14,7 +14,7 @@ namespace sc::privacy {
 namespace {
 
 class encryption_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_GE(sodium_init(), 0); }
 };
 
@@ -75,7 +75,7 @@ TEST_F(encryption_test, a_key_needs_exactly_32_bytes) {
 }
 
 class keyring_test : public ::testing::Test {
-protected:
+  protected:
     test_support::temp_dir dir_;
     std::filesystem::path key_file_ = dir_ / "master.key";
 };
@@ -148,8 +148,8 @@ TEST_F(keyring_test, derived_keys_are_stable_per_purpose_and_differ_between_purp
         auto k = keys.derive("csrf token key");
         csrf_a.assign(reinterpret_cast<const char*>(k.data()), secret_key::size);
         auto other = keys.derive("another purpose");
-        EXPECT_NE(csrf_a, std::string(reinterpret_cast<const char*>(other.data()),
-                                      secret_key::size));
+        EXPECT_NE(csrf_a,
+                  std::string(reinterpret_cast<const char*>(other.data()), secret_key::size));
     }
     keyring again(key_file_);
     auto k = again.derive("csrf token key");

@@ -10,7 +10,7 @@ namespace sc::privacy {
 namespace {
 
 class network_key_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_GE(sodium_init(), 0); }
 };
 

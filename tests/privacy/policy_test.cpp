@@ -12,10 +12,11 @@ namespace {
 using namespace std::chrono_literals;
 
 class policy_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        db_->prepare("INSERT INTO staff (email, name, role, password_hash, created_at)"
-                     " VALUES ('admin@example.org', 'Alex', 'admin', 'x', 0)")
+        db_->prepare(
+               "INSERT INTO staff (email, name, role, password_hash, created_at)"
+               " VALUES ('admin@example.org', 'Alex', 'admin', 'x', 0)")
             .run();
         admin_ = db_->last_insert_id();
         registry_.load(*db_, "# Privacy\n\nVersion one.", 72, clock_.now());

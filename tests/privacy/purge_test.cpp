@@ -7,8 +7,8 @@
 #include "privacy/keyring.hpp"
 #include "store/migrations.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 
@@ -27,7 +27,7 @@ struct stored_conversation {
 };
 
 class purge_test : public ::testing::Test {
-protected:
+  protected:
     struct options {
         std::string status = "closed";
         std::optional<core::time_point> closed_at = std::nullopt;
@@ -45,13 +45,16 @@ protected:
         c.id = o.id;
         secret_key key;
         c.sealed_key = keys_.seal(key, c.id);
-        c.sealed_body = encrypt(key, R"({"from":"visitor","text":")" + o.text + R"("})", c.id + ":1");
+        c.sealed_body =
+            encrypt(key, R"({"from":"visitor","text":")" + o.text + R"("})", c.id + ":1");
         if (!o.intake.empty()) {
             c.sealed_intake = encrypt(key, boost::json::serialize(o.intake), c.id + ":intake");
         }
         auto created = clock_.now() - 1h;
         if (o.with_key) {
-            db_->prepare("INSERT INTO vault.conversation_keys (conversation_id, sealed_key) VALUES (?, ?)")
+            db_->prepare(
+                   "INSERT INTO vault.conversation_keys (conversation_id, sealed_key) VALUES (?, "
+                   "?)")
                 .bind(1, c.id)
                 .bind_blob(2, c.sealed_key)
                 .run();
@@ -74,8 +77,9 @@ protected:
             s.bind_null(6).bind_null(7);
         }
         s.bind(8, o.legal_hold ? 1 : 0).bind(9, o.evaluated ? 1 : 0).run();
-        db_->prepare("INSERT INTO messages (conversation_id, seq, sender, body, created_at)"
-                     " VALUES (?, 1, 'visitor', ?, ?)")
+        db_->prepare(
+               "INSERT INTO messages (conversation_id, seq, sender, body, created_at)"
+               " VALUES (?, 1, 'visitor', ?, ?)")
             .bind(1, c.id)
             .bind_blob(2, c.sealed_body)
             .bind(3, core::unix_seconds(created))
@@ -97,7 +101,8 @@ protected:
     bool exists(const std::string& id) {
         return count("SELECT count(*) FROM conversations WHERE id = ?", id) +
                    count("SELECT count(*) FROM messages WHERE conversation_id = ?", id) +
-                   count("SELECT count(*) FROM vault.conversation_keys WHERE conversation_id = ?", id) >
+                   count("SELECT count(*) FROM vault.conversation_keys WHERE conversation_id = ?",
+                         id) >
                0;
     }
 
@@ -214,23 +219,25 @@ TEST_F(purge_test, closed_conversations_whose_key_is_gone_are_removed) {
 
 TEST_F(purge_test, keys_whose_conversation_is_gone_are_removed) {
     auto whole = add({});
-    db_->prepare("INSERT INTO vault.conversation_keys (conversation_id, sealed_key) VALUES (?, x'00')")
+    db_->prepare(
+           "INSERT INTO vault.conversation_keys (conversation_id, sealed_key) VALUES (?, x'00')")
         .bind(1, core::random_hex(16))
         .run();
     EXPECT_EQ(repair_partial_erasures(*db_), 1);
     EXPECT_TRUE(exists(whole.id));
-    EXPECT_EQ(count("SELECT count(*) FROM vault.conversation_keys WHERE conversation_id != ?",
-                    whole.id),
-              0);
+    EXPECT_EQ(
+        count("SELECT count(*) FROM vault.conversation_keys WHERE conversation_id != ?", whole.id),
+        0);
 }
 
 TEST_F(purge_test, an_evaluation_is_written_exactly_once_even_if_the_purge_is_repeated) {
     auto c = add({});
     // A crash after the evaluation but before the erasure: the next purge must not count twice.
     db_->prepare("UPDATE conversations SET evaluated = 1 WHERE id = ?").bind(1, c.id).run();
-    db_->exec("INSERT INTO evaluations (id, day, channel, lang, wait, duration, age_band, gender,"
-              " state, heard_about, disposition, policy_version) VALUES ('x', 'd', 'chat', 'en',"
-              " 'w', 'd', 'a', 'g', 's', 'h', 'd', 1)");
+    db_->exec(
+        "INSERT INTO evaluations (id, day, channel, lang, wait, duration, age_band, gender,"
+        " state, heard_about, disposition, policy_version) VALUES ('x', 'd', 'chat', 'en',"
+        " 'w', 'd', 'a', 'g', 's', 'h', 'd', 1)");
     purge(clock_.now() + retention);
     EXPECT_EQ(evaluations(), 1);
 }

@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class traffic_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { ASSERT_GE(sodium_init(), 0); }
 
     std::vector<traffic_row> rows() {

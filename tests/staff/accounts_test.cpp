@@ -56,7 +56,8 @@ TEST(validate_new_member, refuses_an_empty_or_overlong_name) {
         ASSERT_FALSE(r) << "accepted a name of " << name.size() << " characters";
         EXPECT_THAT(r.error().message, HasSubstr("name"));
     }
-    EXPECT_TRUE(validate_new_member("ana@example.org", std::string(80, 'n'), "gentle otter paints quietly"));
+    EXPECT_TRUE(validate_new_member("ana@example.org", std::string(80, 'n'),
+                                    "gentle otter paints quietly"));
 }
 
 TEST(validate_new_member, refuses_a_password_under_12_characters) {
@@ -81,8 +82,7 @@ TEST(roles, supervisors_and_admins_oversee_coordinators_do_not) {
 }
 
 class accounts_test : public ::testing::Test {
-protected:
-    
+  protected:
     member add(std::string_view email, std::string_view name, role r = role::coordinator) {
         auto added = add_member(db_, email, name, r, "hash-of-" + std::string(name), clock_.now());
         EXPECT_TRUE(added);

@@ -14,7 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class sessions_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_GE(sodium_init(), 0);
         ana_ = *add_member(db_, "ana@example.org", "Ana", role::coordinator, "h", clock_.now());
@@ -39,12 +39,14 @@ TEST_F(sessions_test, token_is_64_hex) {
 }
 
 TEST_F(sessions_test, each_session_gets_its_own_token) {
-    EXPECT_NE(create_session(db_, ana_.id, clock_.now()), create_session(db_, ana_.id, clock_.now()));
+    EXPECT_NE(create_session(db_, ana_.id, clock_.now()),
+              create_session(db_, ana_.id, clock_.now()));
 }
 
 TEST_F(sessions_test, database_holds_only_the_hash_of_the_token) {
     auto token = create_session(db_, ana_.id, clock_.now());
-    auto rows = db_.prepare("SELECT token_hash, staff_id, created_at, last_seen_at FROM staff_sessions");
+    auto rows =
+        db_.prepare("SELECT token_hash, staff_id, created_at, last_seen_at FROM staff_sessions");
     int count = 0;
     while (rows.step()) {
         ++count;

@@ -1,6 +1,6 @@
 // TOTP against RFC 6238's test vectors, the drift window, single use, and the QR code.
-#include "staff/qr_code.hpp"
 #include "staff/totp.hpp"
+#include "staff/qr_code.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -15,9 +15,11 @@ const std::string rfc_secret = "12345678901234567890";  // RFC 6238 appendix B, 
 core::time_point at(std::int64_t unix_seconds) { return core::from_unix_seconds(unix_seconds); }
 
 TEST(totp, matches_the_rfc_6238_test_vectors) {
-    const std::pair<std::int64_t, const char*> vectors[] = {
-        {59, "94287082"},         {1111111109, "07081804"}, {1111111111, "14050471"},
-        {1234567890, "89005924"}, {2000000000, "69279037"}};
+    const std::pair<std::int64_t, const char*> vectors[] = {{59, "94287082"},
+                                                            {1111111109, "07081804"},
+                                                            {1111111111, "14050471"},
+                                                            {1234567890, "89005924"},
+                                                            {2000000000, "69279037"}};
     // The RFC's last vector (year 2603) is past what a nanosecond system_clock can hold.
     for (const auto& [t, code] : vectors) EXPECT_EQ(totp_code(rfc_secret, at(t), 8), code) << t;
 }

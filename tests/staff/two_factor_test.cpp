@@ -17,7 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 
 class two_factor_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         ASSERT_GE(sodium_init(), 0);
         ana_ = *add_member(db_, "ana@example.org", "Ana", role::coordinator, "h", clock_.now());
@@ -34,7 +34,8 @@ protected:
     }
 
     std::string stored_blobs() {
-        auto s = db_.prepare("SELECT coalesce(totp_secret, x''), coalesce(totp_pending, x'') FROM staff");
+        auto s = db_.prepare(
+            "SELECT coalesce(totp_secret, x''), coalesce(totp_pending, x'') FROM staff");
         std::string all;
         while (s.step()) all += s.blob(0) + s.blob(1);
         return all;
@@ -55,8 +56,8 @@ TEST_F(two_factor_test, enrolment_needs_a_code_from_the_new_secret) {
     auto other = right;
     other[0] = right[0] == '9' ? '0' : static_cast<char>(right[0] + 1);
     EXPECT_FALSE(confirm_totp_enrolment(db_, keys_, ana_.id, other, clock_.now()));
-    auto codes = confirm_totp_enrolment(db_, keys_, ana_.id, totp_code(secret, clock_.now()),
-                                        clock_.now());
+    auto codes =
+        confirm_totp_enrolment(db_, keys_, ana_.id, totp_code(secret, clock_.now()), clock_.now());
     ASSERT_TRUE(codes);
     EXPECT_EQ(codes->size(), 10u);
     auto status = two_factor_of(db_, ana_.id);
@@ -75,8 +76,8 @@ TEST_F(two_factor_test, the_secret_is_never_stored_in_the_clear) {
     auto secret = begin_totp_enrolment(db_, keys_, ana_.id);
     EXPECT_EQ(stored_blobs().find(secret), std::string::npos);
     EXPECT_EQ(stored_blobs().find(base32(secret)), std::string::npos);
-    ASSERT_TRUE(confirm_totp_enrolment(db_, keys_, ana_.id, totp_code(secret, clock_.now()),
-                                       clock_.now()));
+    ASSERT_TRUE(
+        confirm_totp_enrolment(db_, keys_, ana_.id, totp_code(secret, clock_.now()), clock_.now()));
     EXPECT_EQ(stored_blobs().find(secret), std::string::npos);
 }
 
@@ -97,8 +98,8 @@ TEST_F(two_factor_test, each_code_signs_in_once) {
     EXPECT_EQ(*first, second_factor_used::totp);
     EXPECT_FALSE(verify_second_factor(db_, keys_, ana_.id, code, clock_.now()));
     clock_.advance(30s);
-    EXPECT_TRUE(verify_second_factor(db_, keys_, ana_.id, totp_code(secret, clock_.now()),
-                                     clock_.now()));
+    EXPECT_TRUE(
+        verify_second_factor(db_, keys_, ana_.id, totp_code(secret, clock_.now()), clock_.now()));
 }
 
 TEST_F(two_factor_test, the_enrolment_code_cannot_be_replayed_to_sign_in) {
@@ -111,7 +112,8 @@ TEST_F(two_factor_test, the_enrolment_code_cannot_be_replayed_to_sign_in) {
 TEST_F(two_factor_test, recovery_codes_work_once_in_any_case_and_are_stored_hashed) {
     auto [secret, codes] = enrol();
     ASSERT_EQ(codes.size(), 10u);
-    EXPECT_THAT(codes[0], ::testing::MatchesRegex("[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}"));
+    EXPECT_THAT(codes[0],
+                ::testing::MatchesRegex("[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}"));
     auto s = db_.prepare("SELECT code_hash FROM staff_recovery_codes");
     while (s.step()) {
         for (const auto& c : codes) EXPECT_EQ(s.text(0).find(c.substr(0, 4)), std::string::npos);

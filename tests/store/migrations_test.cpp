@@ -26,7 +26,7 @@ std::set<std::string> table_names(database& db, const std::string& schema = "mai
 }
 
 class migrations_test : public ::testing::Test {
-protected:
+  protected:
     /// A connection as the program opens it: main file with the vault attached.
     std::unique_ptr<database> connect() {
         auto db = std::make_unique<database>(path_);

@@ -30,7 +30,8 @@ columns_by_table documented_columns() {
             current.clear();
             if (!line.starts_with("## Table")) continue;
             auto heading = line.substr(0, line.find(':'));
-            for (std::sregex_iterator it(heading.begin(), heading.end(), ticked), end; it != end; ++it) {
+            for (std::sregex_iterator it(heading.begin(), heading.end(), ticked), end; it != end;
+                 ++it) {
                 current.push_back((*it)[1]);
                 out[(*it)[1]];
             }
@@ -45,8 +46,9 @@ columns_by_table documented_columns() {
 columns_by_table schema_columns(database& db) {
     columns_by_table out;
     for (std::string schema : {"main", "vault"}) {
-        auto tables = db.prepare("SELECT name FROM " + schema +
-                                 ".sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+        auto tables =
+            db.prepare("SELECT name FROM " + schema +
+                       ".sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
         while (tables.step()) {
             auto table = tables.text(0);
             std::string qualified = schema == "main" ? table : schema + "." + table;
@@ -78,12 +80,11 @@ TEST(privacy_doc, every_documented_table_and_column_exists) {
     auto db = open_store(dir.path() / "safeconnect.db", dir.path() / "keys.db");
     auto actual = schema_columns(*db);
     for (const auto& [table, columns] : documented_columns()) {
-        ASSERT_TRUE(actual.contains(table)) << "docs/PRIVACY.md describes a table " << table
-                                            << " that the schema does not have";
+        ASSERT_TRUE(actual.contains(table))
+            << "docs/PRIVACY.md describes a table " << table << " that the schema does not have";
         for (const auto& c : columns) {
-            EXPECT_TRUE(actual[table].contains(c))
-                << "docs/PRIVACY.md describes a column " << table << "." << c
-                << " that the schema does not have";
+            EXPECT_TRUE(actual[table].contains(c)) << "docs/PRIVACY.md describes a column " << table
+                                                   << "." << c << " that the schema does not have";
         }
     }
 }

@@ -12,7 +12,7 @@
 namespace sc::test_support {
 
 class worker_gate {
-public:
+  public:
     explicit worker_gate(store::worker& w) {
         auto entered = std::make_shared<std::promise<void>>();
         auto entered_future = entered->get_future();
@@ -33,7 +33,7 @@ public:
         opened_.set_value();
     }
 
-private:
+  private:
     std::promise<void> opened_;
     bool open_ = false;
 };

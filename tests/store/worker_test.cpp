@@ -26,7 +26,7 @@ constexpr auto patience = 20s;
 
 /// Things that happened, recorded from any thread, and a way to wait for enough of them.
 class event_log {
-public:
+  public:
     void add(std::string what) {
         {
             std::lock_guard lock(mutex_);
@@ -41,7 +41,7 @@ public:
         return events_;
     }
 
-private:
+  private:
     std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<std::string> events_;
@@ -52,7 +52,7 @@ void insert_item(database& db, const std::string& name) {
 }
 
 class worker_test : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         worker_ = std::make_unique<worker>(path_, vault_path_);
         worker_->call([](database& db) { db.exec("CREATE TABLE items (name TEXT NOT NULL)"); });
@@ -122,7 +122,8 @@ TEST_F(worker_test, completions_run_in_submission_order) {
     std::vector<std::string> expected;
     for (int i = 0; i < 50; ++i) {
         expected.push_back(std::to_string(i));
-        worker_->submit([](database&) {}, [&log, i](core::result<>) { log.add(std::to_string(i)); });
+        worker_->submit([](database&) {},
+                        [&log, i](core::result<>) { log.add(std::to_string(i)); });
     }
     EXPECT_EQ(log.wait_for(50), expected);
 }
@@ -132,17 +133,34 @@ TEST_F(worker_test, a_throwing_job_fails_alone_while_its_batch_commits) {
     std::vector<core::result<>> outcomes(3);
     {
         test_support::worker_gate held(*worker_);
-        worker_->submit([&](database& db) { log.add("work a"); insert_item(db, "a"); },
-                        [&](core::result<> r) { outcomes[0] = r; log.add("done a"); });
+        worker_->submit(
+            [&](database& db) {
+                log.add("work a");
+                insert_item(db, "a");
+            },
+            [&](core::result<> r) {
+                outcomes[0] = r;
+                log.add("done a");
+            });
         worker_->submit(
             [&](database& db) {
                 log.add("work b");
                 insert_item(db, "b");
                 throw std::runtime_error("job b fails");
             },
-            [&](core::result<> r) { outcomes[1] = r; log.add("done b"); });
-        worker_->submit([&](database& db) { log.add("work c"); insert_item(db, "c"); },
-                        [&](core::result<> r) { outcomes[2] = r; log.add("done c"); });
+            [&](core::result<> r) {
+                outcomes[1] = r;
+                log.add("done b");
+            });
+        worker_->submit(
+            [&](database& db) {
+                log.add("work c");
+                insert_item(db, "c");
+            },
+            [&](core::result<> r) {
+                outcomes[2] = r;
+                log.add("done c");
+            });
         held.open();
     }
     // One batch: every job ran before any completion, so they shared one transaction.
@@ -161,9 +179,15 @@ TEST_F(worker_test, a_job_breaking_a_constraint_fails_alone) {
     {
         test_support::worker_gate held(*worker_);
         worker_->submit([](database& db) { db.exec("INSERT INTO items (name) VALUES (NULL)"); },
-                        [&](core::result<> r) { outcomes[0] = r; log.add("done"); });
+                        [&](core::result<> r) {
+                            outcomes[0] = r;
+                            log.add("done");
+                        });
         worker_->submit([](database& db) { insert_item(db, "kept"); },
-                        [&](core::result<> r) { outcomes[1] = r; log.add("done"); });
+                        [&](core::result<> r) {
+                            outcomes[1] = r;
+                            log.add("done");
+                        });
         held.open();
     }
     log.wait_for(2);
@@ -215,8 +239,9 @@ TEST_F(worker_test, maintenance_jobs_keep_their_place_in_the_order) {
 }
 
 TEST_F(worker_test, a_failing_maintenance_job_is_reported) {
-    EXPECT_THROW(worker_->call_maintenance([](database&) -> int { throw std::runtime_error("no"); }),
-                 store_error);
+    EXPECT_THROW(
+        worker_->call_maintenance([](database&) -> int { throw std::runtime_error("no"); }),
+        store_error);
     EXPECT_EQ(worker_->call([](database&) { return 7; }), 7) << "the worker carries on";
 }
 
