@@ -225,7 +225,9 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
     section lock(*this);
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
-    if (c->state == status::closed) return core::fail(errc::conflict, "this chat has ended");
+    if (c->state == status::closed || c->closing) {
+        return core::fail(errc::conflict, "this chat has ended");
+    }
     if (auto known = c->log.find(sender::visitor, client_id)) {
         // A resend after a lost ack: answer with the original number once it is stored.
         if (known->stored) {
@@ -331,7 +333,8 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     auto* c = find(conversation_id);
     if (c == nullptr) return core::fail(errc::not_found, "no such conversation");
-    auto state = c->claiming ? status::active : c->state;  // a claim under way counts as taken
+    // A claim under way counts as taken, an end under way as ended.
+    auto state = c->closing ? status::closed : c->claiming ? status::active : c->state;
     if (auto ok = routing_.may_accept(state, {s->staff_id, true, active_chats_of(s->staff_id)});
         !ok) {
         return ok.error();
@@ -495,8 +498,8 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
         close_conversation(c, closed_by::advocate, disposition);
         return;
     }
-    // The visitor already left: record the disposition and let the chat go.
-    c.needs_disposition = false;
+    // The visitor already left: record the disposition, then let the chat go.
+    c.closing = true;
     std::string id = c.id;
     auto evaluation = record_evaluation(c, disposition);
     store_.submit(
@@ -508,8 +511,8 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
             section inner(*this);
             auto* conv = find(id);
             if (!conv) return;
+            conv->closing = false;
             if (!r) {
-                conv->needs_disposition = true;
                 return to_owner(*conv,
                                 error_frame({errc::internal, "the disposition was not saved"}));
             }
@@ -729,6 +732,7 @@ core::result<hub::conversation*> hub::owned_conversation(const link* l, const st
         return core::fail(errc::forbidden, owner_only ? "only the chat's advocate writes in it"
                                                       : "this chat is not yours");
     }
+    if (c->closing) return core::fail(errc::conflict, "this chat is ending");
     bool open = c->state == status::active || (allow_closed && c->needs_disposition);
     if (!open) {
         return core::fail(errc::conflict, c->state == status::waiting ? "accept this chat first"
@@ -873,49 +877,70 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
 }
 
 void hub::close_conversation(conversation& c, closed_by by, const std::string& disposition) {
+    if (c.closing) return;  // already ending
     auto outcome = conversations::close(c.state, by, c.staff_id.has_value(), disposition);
-    bool was_waiting = c.state == status::waiting;
-    c.state = status::closed;
-    c.closed_at = clock_.now();
-    c.needs_disposition = outcome.advocate_owes_disposition;
-    by_token_.erase(c.token_hash);
-    if (was_waiting) queue_.leave(c.id);
+    c.closing = true;
     std::string id = c.id;
     std::string who(conversations::name(by));
-    auto at = core::unix_seconds(clock_.now());
+    auto now = clock_.now();
     extra_work evaluation;
     if (!outcome.advocate_owes_disposition) evaluation = record_evaluation(c, outcome.disposition);
-    append(c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt,
-           "",
-           {.also =
-                [id, who, at, disposition, evaluation](store::database& db) {
-                    mark_closed(db, id, who, at);
-                    if (!disposition.empty()) set_disposition(db, id, disposition);
-                    if (evaluation) evaluation(db);
-                },
-            .then =
-                [this, id, who]() {
-                    auto* conv = find(id);
-                    if (conv == nullptr) return;
-                    to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
-                    // The visitor's connection may start a new chat now.
-                    if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
-                    conv->visitor.reset();
-                    conv->visitor_key = nullptr;
-                    if (conv->needs_disposition) {
-                        to_owner(*conv,
-                                 encode({{"type", "ended"}, {"conversation_id", id}, {"by", who}}));
-                    } else {
-                        to_owner(*conv, encode({{"type", "removed"},
-                                                {"conversation_id", id},
-                                                {"reason", "closed"}}));
-                        forget(id);
-                    }
-                    broadcast_staff();
-                    broadcast_overview();
-                }});
-    spdlog::info("event=chat_closed by={}", who);
-    if (was_waiting) broadcast_queue();
+    // Memory follows the commit: until the store has the end, the chat stays as it was (and
+    // refuses new messages), so a failed commit leaves both sides agreeing it is still open.
+    append(
+        c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt, "",
+        {.also =
+             [id, who, at = core::unix_seconds(now), disposition, evaluation](store::database& db) {
+                 mark_closed(db, id, who, at);
+                 if (!disposition.empty()) set_disposition(db, id, disposition);
+                 if (evaluation) evaluation(db);
+             },
+         .applied =
+             [this, id, who, now, owes = outcome.advocate_owes_disposition]() {
+                 auto* conv = find(id);
+                 if (conv == nullptr) return;
+                 conv->closing = false;
+                 bool was_waiting = conv->state == status::waiting;
+                 conv->state = status::closed;
+                 conv->closed_at = now;
+                 conv->needs_disposition = owes;
+                 by_token_.erase(conv->token_hash);
+                 if (was_waiting) {
+                     queue_.leave(id);
+                     broadcast_queue();
+                 }
+                 spdlog::info("event=chat_closed by={}", who);
+             },
+         .then =
+             [this, id, who]() {
+                 auto* conv = find(id);
+                 if (conv == nullptr) return;
+                 to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
+                 // The visitor's connection may start a new chat now.
+                 if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
+                 conv->visitor.reset();
+                 conv->visitor_key = nullptr;
+                 if (conv->needs_disposition) {
+                     to_owner(*conv,
+                              encode({{"type", "ended"}, {"conversation_id", id}, {"by", who}}));
+                 } else {
+                     to_owner(*conv, encode({{"type", "removed"},
+                                             {"conversation_id", id},
+                                             {"reason", "closed"}}));
+                     forget(id);
+                 }
+                 broadcast_staff();
+                 broadcast_overview();
+             },
+         .failed =
+             [this, id, by]() {
+                 auto* conv = find(id);
+                 if (conv == nullptr) return;
+                 conv->closing = false;
+                 auto frame =
+                     error_frame({errc::internal, "the chat could not be ended; please try again"});
+                 by == closed_by::visitor ? to_visitor(*conv, frame) : to_owner(*conv, frame);
+             }});
 }
 
 hub::extra_work hub::record_evaluation(const conversation& c,

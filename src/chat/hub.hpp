@@ -134,6 +134,8 @@ class hub {
         std::optional<std::int64_t> staff_id;
         /// An accept or a transfer to this member is waiting for the store's decision.
         std::optional<std::int64_t> claiming;
+        /// Its end is waiting for the store: nothing more may be added to it.
+        bool closing = false;
         boost::json::object intake;
         std::string network_key;  // of the visitor's latest connection; memory only
         conversations::message_log log;

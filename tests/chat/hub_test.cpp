@@ -255,6 +255,7 @@ TEST_F(hub_test, accepting_beyond_max_chats_is_a_conflict_until_one_ends) {
     EXPECT_EQ(third.error().code, core::errc::conflict);
 
     ASSERT_TRUE(hub_->staff_end(ana.get(), a.id, "information"));
+    ana->wait_type("removed");  // the end is stored
     EXPECT_TRUE(hub_->staff_accept(ana.get(), c.id));
 }
 
@@ -897,8 +898,8 @@ TEST_F(hub_test, a_waiting_chat_whose_visitor_is_gone_closes_after_the_grace_per
     EXPECT_EQ(hub_->snapshot().waiting, 1u);
     clock_.advance(1s);
     hub_->close_abandoned(10min);
-    EXPECT_EQ(hub_->snapshot().waiting, 0u);
     settle();
+    EXPECT_EQ(hub_->snapshot().waiting, 0u);
     EXPECT_EQ(ana->last_of("queue").at("entries"), json::array{});
     EXPECT_EQ(query<std::string>(
                   "SELECT status || '/' || closed_by FROM conversations WHERE id = ?", v.id),
@@ -944,6 +945,7 @@ TEST_F(hub_test, after_a_restart_waiting_visitors_get_the_whole_grace_period_to_
     EXPECT_EQ(hub_->snapshot().waiting, 1u);
     clock_.advance(1min);
     hub_->close_abandoned(10min);
+    settle();
     EXPECT_EQ(hub_->snapshot().waiting, 0u);
 }
 

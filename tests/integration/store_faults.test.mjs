@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import {
-  isMessage, isStaffMessage, newClientId, openChat, resumeVisitor, staffSay, suiteServer,
-  visitorSay,
+  accept, availableCoordinator, isMessage, isStaffMessage, newClientId, openChat, resumeVisitor,
+  staffSay, startVisitor, suiteServer, visitorSay, waitQueue,
 } from './harness.mjs';
 
 /**
@@ -115,5 +115,53 @@ describe('store faults', () => {
     assert.deepEqual(replay.map((m) => m.seq), replay.map((_, i) => i + 1), 'gap-free');
     assert.equal(replay.filter(fullText).length, 4, 'each resent message is stored once');
     assert.equal(resumed.conversation.last_seq, s.seq);
+  });
+
+  it('an accept, transfer or end the store refuses changes nothing, in memory or on disk', async () => {
+    const { server } = suite;
+    const ana = await availableCoordinator(server);
+    const ben = await availableCoordinator(server);
+    const visitor = await startVisitor(server);
+    suite.clients.push(ana.ws, ben.ws, visitor.ws);
+    const [entry] = await waitQueue(ana, (e) => e.length === 1);
+    const convId = entry.conversation_id;
+
+    await server.faults.fillDisk();
+    ana.ws.send({ type: 'accept', conversation_id: convId });
+    assert.match((await ana.ws.nextError('internal')).message, /could not be accepted/);
+    ana.ws.send({ type: 'queue_page', offset: 0 });
+    await framesHandled(ana.ws);
+    const queue = ana.ws.seen.filter((f) => f.type === 'queue').at(-1);
+    assert.deepEqual(queue.entries.map((e) => e.conversation_id), [convId], 'still waiting');
+    await server.faults.freeDisk();
+    await accept(ana, convId);
+    const joined = await visitor.ws.next(isMessage((m) => m.event === 'advocate_joined'));
+
+    await server.faults.fillDisk();
+    ana.ws.send({ type: 'transfer', conversation_id: convId, to: ben.state.me.id });
+    assert.match((await ana.ws.nextError('internal')).message, /could not be handed on/);
+    ana.ws.send({ type: 'end', conversation_id: convId, disposition: 'information' });
+    assert.match((await ana.ws.nextError('internal')).message, /could not be ended/);
+    visitor.ws.send({ type: 'end' });
+    assert.match((await visitor.ws.nextError('internal')).message, /could not be ended/);
+    await framesHandled(ana.ws);
+    await framesHandled(ben.ws);
+    await framesHandled(visitor.ws);
+    await server.faults.freeDisk();
+
+    // Still Ana's and still open: both write, Ben never had it, the visitor was not told.
+    const fromAna = await staffSay(ana, convId, 'still mine');
+    const fromVisitor = await visitorSay(visitor, 'still here');
+    assert.deepEqual([fromAna.seq, fromVisitor.seq], [joined.message.seq + 1, joined.message.seq + 2]);
+    assert.ok(!seen(ben.ws, (f) => f.type === 'chat'), 'the failed transfer reached nobody');
+    assert.ok(!seen(visitor.ws, (f) => f.type === 'ended'), 'the failed end reached nobody');
+    assert.ok(!seen(ana.ws, (f) => f.type === 'removed'), 'the chat stayed on its console');
+
+    // And the store agrees: after a restart the chat is active, with exactly those messages.
+    await server.restart();
+    const { ws, resumed } = await resumeVisitor(server, visitor.token, 0, 'visitor after the refusals');
+    suite.clients.push(ws);
+    assert.equal(resumed.conversation.status, 'active');
+    assert.equal(resumed.conversation.last_seq, fromVisitor.seq);
   });
 });
