@@ -8,7 +8,7 @@
 #include "core/random.hpp"
 #include "privacy/keyring.hpp"
 #include "privacy/purge.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <chrono>
 #include <cstdio>

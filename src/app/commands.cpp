@@ -17,8 +17,9 @@
 #include "privacy/retention.hpp"
 #include "privacy/traffic.hpp"
 #include "staff/accounts.hpp"
-#include "store/migrations.hpp"
-#include "store/worker.hpp"
+#include "store/sqlite/backup.hpp"
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -199,21 +200,8 @@ int backup(const core::config& config, const std::string& path) {
     }
     ::umask(077);
     auto source = store::open_store(config.database_path(), config.vault_path());
-    store::database target(path);
-    auto* b = sqlite3_backup_init(target.handle(), "main", source->handle(), "main");
-    if (b == nullptr) {
-        std::cerr << "error: backup failed: " << sqlite3_errmsg(target.handle()) << "\n";
-        return 1;
-    }
-    // Copies in steps so a running server is never blocked for long.
-    int rc;
-    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
-           rc == SQLITE_LOCKED) {
-        if (rc != SQLITE_OK) sqlite3_sleep(20);
-    }
-    sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) {
-        std::cerr << "error: backup failed: " << sqlite3_errstr(rc) << "\n";
+    if (auto copied = store::backup_main(*source, path); !copied) {
+        std::cerr << "error: backup failed: " << copied.error().message << "\n";
         return 1;
     }
     std::cout << "backup written to " << path

@@ -2,7 +2,7 @@
 // encrypted under the conversation's key; these functions only move ciphertext.
 #pragma once
 
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -20,7 +20,7 @@
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
 #include "staff/accounts.hpp"
-#include "store/worker.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <boost/json/object.hpp>
 

@@ -7,7 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <cstdint>
 #include <mutex>

@@ -13,7 +13,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "privacy/keyring.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <chrono>
 #include <functional>

@@ -9,7 +9,7 @@
 #include "core/error.hpp"
 #include "privacy/policy.hpp"
 #include "privacy/retention.hpp"
-#include "store/worker.hpp"
+#include "store/sqlite/worker.hpp"
 
 namespace sc::privacy {
 

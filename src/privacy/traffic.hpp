@@ -5,7 +5,7 @@
 #pragma once
 
 #include "core/clock.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <cstdint>
 #include <map>

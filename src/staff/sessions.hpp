@@ -13,7 +13,7 @@
 
 #include "core/clock.hpp"
 #include "staff/accounts.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 namespace sc::staff {
 

@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "privacy/keyring.hpp"
 #include "staff/accounts.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 namespace sc::staff {
 

@@ -4,7 +4,7 @@
 
 #include "chat/hub_fixture.hpp"
 #include "core/known_bug.hpp"
-#include "store/worker_gate.hpp"
+#include "store/sqlite/worker_gate.hpp"
 
 #include <algorithm>
 

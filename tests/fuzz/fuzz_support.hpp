@@ -11,7 +11,7 @@
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
 #include "staff/accounts.hpp"
-#include "store/worker.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <sodium.h>
 #include <spdlog/spdlog.h>

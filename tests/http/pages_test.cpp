@@ -3,7 +3,7 @@
 #include "http/pages.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

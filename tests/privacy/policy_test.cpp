@@ -2,7 +2,7 @@
 #include "privacy/policy.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gtest/gtest.h>
 

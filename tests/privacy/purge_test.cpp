@@ -5,7 +5,7 @@
 #include "core/random.hpp"
 #include "core/temp_dir.hpp"
 #include "privacy/keyring.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>

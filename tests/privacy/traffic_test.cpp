@@ -3,7 +3,7 @@
 #include "privacy/traffic.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>

@@ -2,7 +2,7 @@
 #include "staff/accounts.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -5,7 +5,7 @@
 #include "core/temp_dir.hpp"
 #include "staff/sessions.hpp"
 #include "staff/totp.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // column of every table in the database and the key vault must be listed under its table's
 // heading, and every table the document lists must exist.
 #include "core/temp_dir.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Schema migrations of the main database and the key vault, and the connection's pragmas.
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "core/error.hpp"
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <condition_variable>
 #include <deque>

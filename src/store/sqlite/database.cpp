@@ -1,4 +1,6 @@
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
+
+#include <sqlite3.h>
 
 #include <utility>
 
@@ -108,6 +110,10 @@ database::database(const std::filesystem::path& path) {
 }
 
 database::~database() { sqlite3_close_v2(db_); }
+
+std::int64_t database::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+
+int database::changes() const { return sqlite3_changes(db_); }
 
 void database::attach(const std::filesystem::path& path, const std::string& schema) {
     prepare("ATTACH DATABASE ? AS " + schema).bind(1, path.string()).run();

@@ -2,8 +2,6 @@
 // bind, step. Errors throw store_error; callers at the edge turn them into results.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -13,6 +11,10 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+// Only this engine includes <sqlite3.h>; everything else sees opaque handles.
+struct sqlite3;
+struct sqlite3_stmt;
 
 namespace sc::store {
 
@@ -67,8 +69,8 @@ class database {
     statement prepare(std::string_view sql) { return statement(db_, sql); }
     /// Runs one or more statements without parameters.
     void exec(std::string_view sql);
-    std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
-    int changes() const { return sqlite3_changes(db_); }
+    std::int64_t last_insert_id() const;
+    int changes() const;
     sqlite3* handle() const { return db_; }
 
   private:

@@ -1,12 +1,13 @@
 // The store worker: ordered jobs, group commit with per-job savepoints, completions only
 // after the commit is durable.
-#include "store/worker.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/migrations.hpp"
-#include "store/worker_gate.hpp"
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/worker_gate.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <chrono>
 #include <condition_variable>

@@ -1,7 +1,7 @@
-#include "store/worker.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include "core/log.hpp"
-#include "store/migrations.hpp"
+#include "store/sqlite/migrations.hpp"
 
 #include <vector>
 

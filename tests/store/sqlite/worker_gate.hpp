@@ -3,7 +3,7 @@
 // once the worker is inside the gate.
 #pragma once
 
-#include "store/worker.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <chrono>
 #include <future>

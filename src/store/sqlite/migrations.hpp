@@ -1,7 +1,7 @@
 // Numbered schema migrations, applied in order at start and by `safeconnect migrate`.
 #pragma once
 
-#include "store/database.hpp"
+#include "store/sqlite/database.hpp"
 
 #include <memory>
 

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Only the SQLite engine (src/store/sqlite/) may name sqlite3 or run SQL (decision 0006).
+# Files that still run SQL until their domain goes through its repository are listed in
+# sql_outside_engine.txt; the list may only shrink: a file that starts running SQL fails
+# the test, and so does a listed file that no longer does.
+set -uo pipefail
+src=${1:?usage: engine_boundary.sh SOURCE_DIR}
+cd "$src" || exit 2
+allowed=tests/store/sql_outside_engine.txt
+status=0
+
+outside_engine() {
+    grep -rlE "$1" src --include='*.cpp' --include='*.hpp' | grep -v '^src/store/sqlite/' | sort
+}
+
+named=$(outside_engine 'sqlite3|SQLITE_|SQLite::')
+if [ -n "$named" ]; then
+    echo "sqlite3 named outside src/store/sqlite/:"
+    echo "$named"
+    status=1
+fi
+
+# Statements run on a connection, transactions, and SQL in string literals.
+sql='\b(db|db_|database)(\.|->)(prepare|exec|changes|last_insert_id)\(|store::transaction|"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_.]+ SET|DELETE FROM|PRAGMA|BEGIN|SAVEPOINT|ATTACH)\b'
+running=$(outside_engine "$sql")
+listed=$(grep -v '^#' "$allowed" | grep . | sort)
+new=$(comm -23 <(echo "$running") <(echo "$listed") | grep .)
+if [ -n "$new" ]; then
+    echo "SQL outside src/store/sqlite/ (move it behind a repository):"
+    echo "$new"
+    status=1
+fi
+gone=$(comm -13 <(echo "$running") <(echo "$listed") | grep .)
+if [ -n "$gone" ]; then
+    echo "no longer runs SQL; remove it from $allowed:"
+    echo "$gone"
+    status=1
+fi
+exit $status
