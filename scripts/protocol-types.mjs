@@ -57,7 +57,11 @@ export function typescriptFrom(schema) {
     if (s.type === 'object' && s.properties) {
       lines.push(`export interface ${name} {`, ...members(s, '  '), '}');
     } else {
-      lines.push(`export type ${name} = ${typeOf(s)};`);
+      const type = typeOf(s);
+      const line = `export type ${name} = ${type};`;
+      // Past 100 columns, a union takes a line a member, as a person would write it.
+      lines.push(line.length <= 100 ? line
+        : `export type ${name} =\n${type.split(' | ').map((t) => `  | ${t}`).join('\n')};`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -3,16 +3,60 @@
 // `node scripts/protocol-types.mjs`.
 
 /** Frames a client sends on /ws/visitor. */
-export type VisitorRequest = VisitorStartRequest | VisitorResumeRequest | VisitorSendRequest | VisitorTypingRequest | VisitorEndRequest | PingRequest;
+export type VisitorRequest =
+  | VisitorStartRequest
+  | VisitorResumeRequest
+  | VisitorSendRequest
+  | VisitorTypingRequest
+  | VisitorEndRequest
+  | PingRequest;
 
 /** Frames the server sends on /ws/visitor. */
-export type VisitorFrame = StartedFrame | ResumedFrame | VisitorAckFrame | VisitorMessageFrame | VisitorQueueFrame | VisitorTypingFrame | VisitorEndedFrame | ErrorFrame | PongFrame;
+export type VisitorFrame =
+  | StartedFrame
+  | ResumedFrame
+  | VisitorAckFrame
+  | VisitorMessageFrame
+  | VisitorQueueFrame
+  | VisitorTypingFrame
+  | VisitorEndedFrame
+  | ErrorFrame
+  | PongFrame;
 
 /** Frames a console sends on /ws/staff. */
-export type StaffRequest = HelloRequest | AvailabilityRequest | AcceptRequest | StaffSendRequest | StaffTypingRequest | TransferRequest | StaffEndRequest | HistoryRequest | QueuePageRequest | BlockRequest | BlocksRequest | UnblockRequest | PingRequest;
+export type StaffRequest =
+  | HelloRequest
+  | AvailabilityRequest
+  | AcceptRequest
+  | StaffSendRequest
+  | StaffTypingRequest
+  | TransferRequest
+  | StaffEndRequest
+  | HistoryRequest
+  | QueuePageRequest
+  | BlockRequest
+  | BlocksRequest
+  | UnblockRequest
+  | PingRequest;
 
 /** Frames the server sends on /ws/staff. */
-export type StaffFrame = StateFrame | StaffQueueFrame | ChatFrame | StaffMessageFrame | StaffAckFrame | StaffTypingFrame | VisitorConnectionFrame | StaffEndedFrame | RemovedFrame | StaffListFrame | OverviewFrame | BlockedFrame | BlocksFrame | UnblockedFrame | ErrorFrame | PongFrame;
+export type StaffFrame =
+  | StateFrame
+  | StaffQueueFrame
+  | ChatFrame
+  | StaffMessageFrame
+  | StaffAckFrame
+  | StaffTypingFrame
+  | VisitorConnectionFrame
+  | StaffEndedFrame
+  | RemovedFrame
+  | StaffListFrame
+  | OverviewFrame
+  | BlockedFrame
+  | BlocksFrame
+  | UnblockedFrame
+  | ErrorFrame
+  | PongFrame;
 
 /** UTC, RFC 3339, whole seconds. */
 export type Time = string;
@@ -29,11 +73,26 @@ export type Role = 'coordinator' | 'supervisor' | 'admin';
 
 export type Status = 'waiting' | 'active' | 'closed';
 
-export type Disposition = 'information' | 'safety_planning' | 'emotional_support' | 'referral' | 'no_response' | 'other';
+export type Disposition =
+  | 'information'
+  | 'safety_planning'
+  | 'emotional_support'
+  | 'referral'
+  | 'no_response'
+  | 'other';
 
 export type BlockReason = 'abusive' | 'threatening' | 'prank' | 'other';
 
-export type ErrorCode = 'bad_json' | 'bad_request' | 'unknown_type' | 'rate_limited' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'internal';
+export type ErrorCode =
+  | 'bad_json'
+  | 'bad_request'
+  | 'unknown_type'
+  | 'rate_limited'
+  | 'not_found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unavailable'
+  | 'internal';
 
 /** What the visitor chose to tell before the chat; every field optional. */
 export interface Intake {
