@@ -1,9 +1,10 @@
 // The server against docs/protocol.schema.json: real sessions over a real hub and store go
 // through every step of a chat's life on both endpoints, and every frame they send must fit
 // the schema of its endpoint; every frame type the schema says the server sends must be sent
-// (so the schema lists nothing the server never does). Requests: each example the schema
-// gives is accepted, each required field left out is refused with a message naming it, and
-// the other endpoint's requests are unknown here.
+// (so the schema lists nothing the server never does). Requests: the sessions handle the
+// request types of the schema and no other, each example the schema gives is accepted, each
+// required field left out is refused with a message naming it, and the other endpoint's
+// requests are unknown here.
 #include "chat/json_schema.hpp"
 #include "chat/staff_session.hpp"
 #include "chat/visitor_session.hpp"
@@ -252,6 +253,18 @@ TEST_F(protocol_schema_test, the_validator_refuses_what_the_schema_does_not_allo
 json::object answer_to(recording_link& l, std::size_t errors_before) {
     auto errors = l.frames_of("error");
     return errors.size() > errors_before ? errors.back() : json::object{};
+}
+
+/// The request types a session handles, with `ping`, which the frame gate answers for both.
+std::set<std::string> handled(std::vector<std::string_view> types) {
+    std::set<std::string> out{"ping"};
+    for (auto t : types) out.insert(std::string(t));
+    return out;
+}
+
+TEST_F(protocol_schema_test, the_sessions_handle_the_request_types_of_the_schema_and_no_other) {
+    EXPECT_EQ(handled(visitor_session::request_types()), types_of(schema_, "VisitorRequest"));
+    EXPECT_EQ(handled(staff_session::request_types()), types_of(schema_, "StaffRequest"));
 }
 
 TEST_F(protocol_schema_test, visitor_requests_are_those_of_the_schema) {
