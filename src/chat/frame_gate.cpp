@@ -30,7 +30,7 @@ std::optional<incoming_frame> frame_gate::admit(std::string_view text) {
     std::string type(parsed->at("type").as_string());
     if (type == "ping") {
         // Browsers cannot see WebSocket pings; this lets a client notice a dead connection.
-        static const frame_ptr pong = make_frame(R"({"type":"pong"})");
+        static const frame_ptr pong = make_frame(frames::pong());
         link_.deliver(pong);
         return std::nullopt;
     }

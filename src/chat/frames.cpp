@@ -85,4 +85,235 @@ core::result<std::string> get_text(const json::object& o) {
     return std::string(t);
 }
 
+namespace frames {
+
+namespace {
+
+json::value time_or_null(const std::optional<core::time_point>& t) {
+    if (t) return json::value(core::format_utc(*t));
+    return nullptr;
+}
+
+json::value string_or_null(const std::optional<std::string>& s) {
+    if (s) return json::value(*s);
+    return nullptr;
+}
+
+const char* removal_name(staff::removal r) {
+    switch (r) {
+        case staff::removal::transferred:
+            return "transferred";
+        case staff::removal::closed:
+            return "closed";
+        case staff::removal::purged:
+            return "purged";
+    }
+    return "closed";
+}
+
+}  // namespace
+
+std::string pong() { return R"({"type":"pong"})"; }
+
+namespace body {
+
+json::object visitor_text(std::string text) {
+    return {{"from", "visitor"}, {"text", std::move(text)}};
+}
+
+json::object advocate_text(std::string_view name, std::string text) {
+    return {{"from", "advocate"}, {"name", name}, {"text", std::move(text)}};
+}
+
+json::object advocate_joined(std::string_view name) {
+    return {{"from", "system"}, {"event", "advocate_joined"}, {"name", name}};
+}
+
+json::object transferred(std::string_view name) {
+    return {{"from", "system"}, {"event", "transferred"}, {"name", name}};
+}
+
+json::object ended(std::string_view by) {
+    return {{"from", "system"}, {"event", "ended"}, {"by", by}};
+}
+
+}  // namespace body
+
+json::object message_object(const json::object& body, std::int64_t seq, std::int64_t at) {
+    json::object m = body;
+    m["seq"] = seq;
+    m["at"] = core::format_utc(core::from_unix_seconds(at));
+    return m;
+}
+
+namespace visitor {
+
+json::object conversation(std::string_view status, std::int64_t last_seq,
+                          const std::optional<std::string>& advocate) {
+    return {{"status", status}, {"last_seq", last_seq}, {"advocate", string_or_null(advocate)}};
+}
+
+std::string started(std::string_view token, json::object conversation) {
+    return encode(
+        {{"type", "started"}, {"token", token}, {"conversation", std::move(conversation)}});
+}
+
+std::string resumed(json::object conversation) {
+    return encode({{"type", "resumed"}, {"conversation", std::move(conversation)}});
+}
+
+std::string ack(std::string_view client_id, std::int64_t seq) {
+    return encode({{"type", "ack"}, {"client_id", client_id}, {"seq", seq}});
+}
+
+std::string message(json::object message) {
+    return encode({{"type", "message"}, {"message", std::move(message)}});
+}
+
+std::string queue(std::size_t position, std::int64_t estimated_wait_s) {
+    return encode(
+        {{"type", "queue"}, {"position", position}, {"estimated_wait_s", estimated_wait_s}});
+}
+
+std::string typing(bool active) { return encode({{"type", "typing"}, {"active", active}}); }
+
+std::string ended(std::string_view by) { return encode({{"type", "ended"}, {"by", by}}); }
+
+}  // namespace visitor
+
+namespace staff {
+
+json::object queue_entry(std::string_view conversation_id, core::time_point waiting_since,
+                         bool has_intake, bool visitor_connected, std::string_view lang) {
+    return {{"conversation_id", conversation_id},
+            {"waiting_since", core::format_utc(waiting_since)},
+            {"has_intake", has_intake},
+            {"visitor_connected", visitor_connected},
+            {"lang", lang}};
+}
+
+json::object member(std::int64_t id, std::string_view name, std::string_view role, bool available,
+                    int chats) {
+    return {{"id", id}, {"name", name}, {"role", role}, {"available", available}, {"chats", chats}};
+}
+
+json::object overview_chat(std::string_view conversation_id, core::time_point waiting_since,
+                           const std::optional<std::string>& advocate,
+                           std::optional<core::time_point> started_at) {
+    return {{"conversation_id", conversation_id},
+            {"status", started_at ? "active" : "waiting"},
+            {"advocate", string_or_null(advocate)},
+            {"waiting_since", core::format_utc(waiting_since)},
+            {"started_at", time_or_null(started_at)}};
+}
+
+json::object block(std::string_view block_id, std::int64_t placed_by,
+                   std::string_view placed_by_name, core::time_point placed_at,
+                   core::time_point expires_at, std::string_view reason) {
+    return {{"block_id", block_id},
+            {"placed_by", placed_by},
+            {"placed_by_name", placed_by_name},
+            {"placed_at", core::format_utc(placed_at)},
+            {"expires_at", core::format_utc(expires_at)},
+            {"reason", reason}};
+}
+
+std::string state(state_fields s) {
+    json::object o{{"type", "state"},
+                   {"me", {{"id", s.id}, {"name", s.name}, {"role", s.role}}},
+                   {"available", s.available},
+                   {"max_chats", s.max_chats},
+                   {"block_hours", s.block_hours},
+                   {"now", core::format_utc(s.now)},
+                   {"queue", std::move(s.queue)},
+                   {"queue_offset", 0},
+                   {"queue_total", s.queue_total},
+                   {"staff", std::move(s.staff)},
+                   {"overview", std::move(s.overview)}};
+    if (s.blocks) o["blocks"] = std::move(*s.blocks);
+    return encode(o);
+}
+
+std::string queue(core::time_point now, std::size_t total, std::size_t offset,
+                  json::array entries) {
+    return encode({{"type", "queue"},
+                   {"now", core::format_utc(now)},
+                   {"total", total},
+                   {"offset", offset},
+                   {"entries", std::move(entries)}});
+}
+
+std::string chat(chat_fields c) {
+    json::object o{{"conversation_id", c.conversation_id},
+                   {"status", c.status},
+                   {"visitor_connected", c.visitor_connected},
+                   {"waiting_since", core::format_utc(c.waiting_since)},
+                   {"intake", std::move(c.intake)},
+                   {"lang", c.lang},
+                   {"needs_disposition", c.needs_disposition},
+                   {"accepted_at", time_or_null(c.accepted_at)},
+                   {"messages", std::move(c.messages)}};
+    return encode({{"type", "chat"}, {"chat", std::move(o)}});
+}
+
+std::string message(std::string_view conversation_id, json::object message) {
+    return encode({{"type", "message"},
+                   {"conversation_id", conversation_id},
+                   {"message", std::move(message)}});
+}
+
+std::string ack(std::string_view conversation_id, std::string_view client_id, std::int64_t seq) {
+    return encode({{"type", "ack"},
+                   {"conversation_id", conversation_id},
+                   {"client_id", client_id},
+                   {"seq", seq}});
+}
+
+std::string typing(std::string_view conversation_id, bool active) {
+    return encode({{"type", "typing"}, {"conversation_id", conversation_id}, {"active", active}});
+}
+
+std::string visitor(std::string_view conversation_id, bool connected) {
+    return encode(
+        {{"type", "visitor"}, {"conversation_id", conversation_id}, {"connected", connected}});
+}
+
+std::string ended(std::string_view conversation_id, std::string_view by) {
+    return encode({{"type", "ended"}, {"conversation_id", conversation_id}, {"by", by}});
+}
+
+std::string removed(std::string_view conversation_id, removal reason) {
+    return encode({{"type", "removed"},
+                   {"conversation_id", conversation_id},
+                   {"reason", removal_name(reason)}});
+}
+
+std::string staff(json::array members) {
+    return encode({{"type", "staff"}, {"staff", std::move(members)}});
+}
+
+std::string overview(json::array chats, std::size_t waiting) {
+    return encode({{"type", "overview"}, {"chats", std::move(chats)}, {"waiting", waiting}});
+}
+
+std::string blocked(std::string_view conversation_id, std::string_view block_id,
+                    core::time_point expires_at) {
+    return encode({{"type", "blocked"},
+                   {"conversation_id", conversation_id},
+                   {"block_id", block_id},
+                   {"expires_at", core::format_utc(expires_at)}});
+}
+
+std::string blocks(core::time_point now, json::array blocks) {
+    return encode(
+        {{"type", "blocks"}, {"now", core::format_utc(now)}, {"blocks", std::move(blocks)}});
+}
+
+std::string unblocked(std::string_view block_id) {
+    return encode({{"type", "unblocked"}, {"block_id", block_id}});
+}
+
+}  // namespace staff
+}  // namespace frames
+
 }  // namespace sc::chat

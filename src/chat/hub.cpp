@@ -157,9 +157,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
             queue_.join(id, conv->created_at);
             spdlog::info("event=chat_started queue={}", queue_.size());
             if (auto v = weak.lock()) {
-                send(v, encode({{"type", "started"},
-                                {"token", token},
-                                {"conversation", conversation_state(*conv)}}));
+                send(v, frames::visitor::started(token, conversation_state(*conv)));
             }
             broadcast_queue();
             broadcast_overview();
@@ -203,20 +201,18 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
             auto* conv = find(id);
             if (!v || !conv) return;
             if (!r) return send(v, error_frame({errc::internal, "the chat could not be resumed"}));
-            send(v, encode({{"type", "resumed"}, {"conversation", conversation_state(*conv)}}));
+            send(v, frames::visitor::resumed(conversation_state(*conv)));
             for (const auto& m : *messages) {
                 auto body = json::parse(privacy::decrypt(conv->key, m.sealed_body,
                                                          privacy::message_context(id, m.seq)));
-                send(v,
-                     encode({{"type", "message"},
-                             {"message", message_object(body.as_object(), m.seq, m.created_at)}}));
+                send(v, frames::visitor::message(
+                            frames::message_object(body.as_object(), m.seq, m.created_at)));
             }
             if (conv->state == status::waiting) {
                 conv->position_sent = 0;  // a new connection has not been told yet
                 broadcast_queue();
             }
-            to_owner(*conv,
-                     encode({{"type", "visitor"}, {"conversation_id", id}, {"connected", true}}));
+            to_owner(*conv, frames::staff::visitor(id, true));
         });
     return {};
 }
@@ -231,15 +227,14 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
     if (auto known = c->log.find(sender::visitor, client_id)) {
         // A resend after a lost ack: answer with the original number once it is stored.
         if (known->stored) {
-            to_visitor(*c,
-                       encode({{"type", "ack"}, {"client_id", client_id}, {"seq", known->seq}}));
+            to_visitor(*c, frames::visitor::ack(client_id, known->seq));
         }
         return {};
     }
     if (blocks_.is_blocked(c->network_key)) {
         return core::fail(errc::unavailable, service_unavailable);
     }
-    append(*c, {{"from", "visitor"}, {"text", std::move(text)}}, sender::visitor, std::nullopt,
+    append(*c, frames::body::visitor_text(std::move(text)), sender::visitor, std::nullopt,
            client_id);
     return {};
 }
@@ -249,7 +244,7 @@ core::result<> hub::visitor_typing(const link* l, bool active) {
     auto* c = visitor_conversation(l);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state == status::active && !blocks_.is_blocked(c->network_key)) {
-        to_owner(*c, encode({{"type", "typing"}, {"conversation_id", c->id}, {"active", active}}));
+        to_owner(*c, frames::staff::typing(c->id, active));
     }
     return {};
 }
@@ -274,8 +269,8 @@ void hub::visitor_gone(const link* l) {
     c->visitor_key = nullptr;
     c->visitor_gone_at = clock_.now();
     if (c->state == status::active) {
-        to_owner(*c, encode({{"type", "typing"}, {"conversation_id", id}, {"active", false}}));
-        to_owner(*c, encode({{"type", "visitor"}, {"conversation_id", id}, {"connected", false}}));
+        to_owner(*c, frames::staff::typing(id, false));
+        to_owner(*c, frames::staff::visitor(id, false));
     }
     if (c->state == status::waiting) broadcast_queue();
 }
@@ -294,20 +289,20 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
 
     std::set<const link*> me{l.get()};
     // The state frame goes first, then each owned chat with its history.
-    json::object state{
-        {"type", "state"},
-        {"me", {{"id", m.id}, {"name", m.name}, {"role", staff::role_name(m.staff_role)}}},
-        {"available", presence.available},
-        {"max_chats", routing_.max_chats()},
-        {"block_hours", settings_.block_duration.count()},
-        {"now", core::format_utc(clock_.now())},
-        {"queue", queue_entries(0)},
-        {"queue_offset", 0},
-        {"queue_total", queue_.size()},
-        {"staff", staff_list()},
-        {"overview", staff::oversees(m.staff_role) ? overview() : json::array{}}};
-    if (staff::oversees(m.staff_role)) state["blocks"] = blocks_frame().at("blocks");
-    send(l, encode(state));
+    bool oversees = staff::oversees(m.staff_role);
+    send(l,
+         frames::staff::state({.id = m.id,
+                               .name = m.name,
+                               .role = staff::role_name(m.staff_role),
+                               .available = presence.available,
+                               .max_chats = routing_.max_chats(),
+                               .block_hours = settings_.block_duration.count(),
+                               .now = clock_.now(),
+                               .queue = queue_entries(0),
+                               .queue_total = queue_.size(),
+                               .staff = staff_list(),
+                               .overview = oversees ? overview() : json::array{},
+                               .blocks = oversees ? std::optional(block_list()) : std::nullopt}));
     for (const auto& [id, c] : conversations_) {
         if (c.staff_id == m.id && (c.state == status::active || c.needs_disposition)) {
             send_chat(id, m.id, me, 0);
@@ -346,8 +341,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     // The store decides the claim; memory follows its commit. If the chat was taken in the
     // meantime (another node), nothing of this accept is kept and the console is told.
     append(
-        *c, {{"from", "system"}, {"event", "advocate_joined"}, {"name", staff_names_[staff_id]}},
-        sender::system, std::nullopt, "",
+        *c, frames::body::advocate_joined(staff_names_[staff_id]), sender::system, std::nullopt, "",
         {.also =
              [conversation_id, staff_id, at = core::unix_seconds(now), lost](store::database& db) {
                  if (!claim_waiting(db, conversation_id, staff_id, at)) {
@@ -395,15 +389,12 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
     auto* c = *owned;
     if (auto known = c->log.find(sender::advocate, client_id)) {
         if (known->stored) {
-            to_owner(*c, encode({{"type", "ack"},
-                                 {"conversation_id", conversation_id},
-                                 {"client_id", client_id},
-                                 {"seq", known->seq}}));
+            to_owner(*c, frames::staff::ack(conversation_id, client_id, known->seq));
         }
         return {};
     }
     auto staff_id = *c->staff_id;
-    append(*c, {{"from", "advocate"}, {"name", staff_names_[staff_id]}, {"text", std::move(text)}},
+    append(*c, frames::body::advocate_text(staff_names_[staff_id], std::move(text)),
            sender::advocate, staff_id, client_id);
     return {};
 }
@@ -412,7 +403,7 @@ core::result<> hub::staff_typing(const link* l, const std::string& conversation_
     section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
-    to_visitor(**owned, encode({{"type", "typing"}, {"active", active}}));
+    to_visitor(**owned, frames::visitor::typing(active));
     return {};
 }
 
@@ -434,8 +425,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     auto lost = std::make_shared<bool>(false);
     // Only the chat's holder can hand it on: the store checks that too, and memory follows.
     append(
-        *c, {{"from", "system"}, {"event", "transferred"}, {"name", staff_names_[to]}},
-        sender::system, std::nullopt, "",
+        *c, frames::body::transferred(staff_names_[to]), sender::system, std::nullopt, "",
         {.also =
              [conversation_id, from, to, lost](store::database& db) {
                  if (!claim_transfer(db, conversation_id, from, to)) {
@@ -456,9 +446,9 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
                      for (const auto* fl : owner->second.links) {
                          if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
                              it->second.replay_through.erase(conversation_id);
-                             send(it->second.l.lock(), encode({{"type", "removed"},
-                                                               {"conversation_id", conversation_id},
-                                                               {"reason", "transferred"}}));
+                             send(it->second.l.lock(),
+                                  frames::staff::removed(conversation_id,
+                                                         frames::staff::removal::transferred));
                          }
                      }
                  }
@@ -516,8 +506,7 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
                 return to_owner(*conv,
                                 error_frame({errc::internal, "the disposition was not saved"}));
             }
-            to_owner(*conv,
-                     encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "closed"}}));
+            to_owner(*conv, frames::staff::removed(id, frames::staff::removal::closed));
             forget(id);
             broadcast_staff();
         });
@@ -537,7 +526,7 @@ core::result<> hub::staff_queue_page(const link* l, std::int64_t offset) {
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     s->queue_offset = static_cast<std::size_t>(offset);
-    if (auto x = s->l.lock()) send(x, encode(queue_frame(queue_.page_start(s->queue_offset))));
+    if (auto x = s->l.lock()) send(x, queue_frame(queue_.page_start(s->queue_offset)));
     return {};
 }
 
@@ -560,10 +549,7 @@ core::result<> hub::staff_block(const link* l, const std::string& conversation_i
             if (!r) spdlog::error("event=audit_not_stored action=visitor_blocked");
         });
     if (auto x = staff_of(l)->l.lock()) {
-        send(x, encode({{"type", "blocked"},
-                        {"conversation_id", conversation_id},
-                        {"block_id", placed->id},
-                        {"expires_at", core::format_utc(placed->expires_at)}}));
+        send(x, frames::staff::blocked(conversation_id, placed->id, placed->expires_at));
     }
     spdlog::info("event=visitor_blocked staff_id={} reason={}", staff_id, reason);
     end_chat(*c, disposition);
@@ -575,7 +561,7 @@ core::result<> hub::staff_blocks(const link* l) {
     section lock(*this);
     auto s = overseer(l);
     if (!s) return s.error();
-    if (auto x = (*s)->l.lock()) send(x, encode(blocks_frame()));
+    if (auto x = (*s)->l.lock()) send(x, frames::staff::blocks(clock_.now(), block_list()));
     return {};
 }
 
@@ -594,7 +580,7 @@ core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
             if (!r) spdlog::error("event=audit_not_stored action=visitor_block_lifted");
         });
     if (auto x = (*s)->l.lock()) {
-        send(x, encode({{"type", "unblocked"}, {"block_id", block_id}}));
+        send(x, frames::staff::unblocked(block_id));
     }
     spdlog::info("event=visitor_block_lifted staff_id={}", staff_id);
     broadcast_blocks();
@@ -642,7 +628,7 @@ void hub::forget_purged(const std::vector<std::string>& conversation_ids) {
     for (const auto& id : conversation_ids) {
         auto* c = find(id);
         if (c == nullptr) continue;
-        to_owner(*c, encode({{"type", "removed"}, {"conversation_id", id}, {"reason", "purged"}}));
+        to_owner(*c, frames::staff::removed(id, frames::staff::removal::purged));
         forget(id);
     }
 }
@@ -760,7 +746,7 @@ void hub::append(conversation& c, json::object body, sender from,
     p.from = from;
     p.client_id = client_id;
     p.staff_id = staff_id;
-    p.message = message_object(body, p.number.seq, core::unix_seconds(now));
+    p.message = frames::message_object(body, p.number.seq, core::unix_seconds(now));
     stored_message row;
     row.seq = p.number.seq;
     row.sender = conversations::name(from);
@@ -807,10 +793,10 @@ void hub::on_stored(const pending_message& p) {
         // The ack goes out even for a message the resume replay already carried: a client
         // that resent it is waiting for it, and acks are idempotent.
         if (p.from == sender::visitor && !p.client_id.empty()) {
-            send(v, encode({{"type", "ack"}, {"client_id", p.client_id}, {"seq", seq}}));
+            send(v, frames::visitor::ack(p.client_id, seq));
         }
         if (seq > c->visitor_replay_through) {
-            send(v, encode({{"type", "message"}, {"message", p.message}}));
+            send(v, frames::visitor::message(p.message));
         }
     }
     if (!c->staff_id) return;
@@ -824,12 +810,9 @@ void hub::on_stored(const pending_message& p) {
         auto x = it->second.l.lock();
         if (!x) continue;
         if (p.from == sender::advocate && !p.client_id.empty()) {
-            send(x, encode({{"type", "ack"},
-                            {"conversation_id", c->id},
-                            {"client_id", p.client_id},
-                            {"seq", seq}}));
+            send(x, frames::staff::ack(c->id, p.client_id, seq));
         }
-        send(x, encode({{"type", "message"}, {"conversation_id", c->id}, {"message", p.message}}));
+        send(x, frames::staff::message(c->id, p.message));
     }
 }
 
@@ -854,19 +837,17 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             section lock(*this);
             auto* conv = find(conversation_id);
             if (conv == nullptr) return;
-            json::object chat = chat_object(*conv);
             json::array list;
             if (r) {
                 for (const auto& m : *messages) {
                     auto body = json::parse(
                         privacy::decrypt(conv->key, m.sealed_body,
                                          privacy::message_context(conversation_id, m.seq)));
-                    list.push_back(message_object(body.as_object(), m.seq, m.created_at));
+                    list.push_back(frames::message_object(body.as_object(), m.seq, m.created_at));
                 }
             }
-            chat["messages"] = std::move(list);
             auto frame =
-                make_frame(r ? encode({{"type", "chat"}, {"chat", chat}})
+                make_frame(r ? chat_frame(*conv, std::move(list))
                              : error_frame({errc::internal, "the chat history could not be read"}));
             for (const auto* l : to) {
                 auto it = staff_links_.find(l);
@@ -888,7 +869,7 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
     // Memory follows the commit: until the store has the end, the chat stays as it was (and
     // refuses new messages), so a failed commit leaves both sides agreeing it is still open.
     append(
-        c, {{"from", "system"}, {"event", "ended"}, {"by", who}}, sender::system, std::nullopt, "",
+        c, frames::body::ended(who), sender::system, std::nullopt, "",
         {.also =
              [id, who, at = core::unix_seconds(now), disposition, evaluation](store::database& db) {
                  mark_closed(db, id, who, at);
@@ -915,18 +896,15 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
              [this, id, who]() {
                  auto* conv = find(id);
                  if (conv == nullptr) return;
-                 to_visitor(*conv, encode({{"type", "ended"}, {"by", who}}));
+                 to_visitor(*conv, frames::visitor::ended(who));
                  // The visitor's connection may start a new chat now.
                  if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
                  conv->visitor.reset();
                  conv->visitor_key = nullptr;
                  if (conv->needs_disposition) {
-                     to_owner(*conv,
-                              encode({{"type", "ended"}, {"conversation_id", id}, {"by", who}}));
+                     to_owner(*conv, frames::staff::ended(id, who));
                  } else {
-                     to_owner(*conv, encode({{"type", "removed"},
-                                             {"conversation_id", id},
-                                             {"reason", "closed"}}));
+                     to_owner(*conv, frames::staff::removed(id, frames::staff::removal::closed));
                      forget(id);
                  }
                  broadcast_staff();
@@ -970,37 +948,21 @@ void hub::forget(const std::string& conversation_id) {
 }
 
 json::object hub::conversation_state(const conversation& c) const {
-    json::object o{{"status", conversations::name(c.state)}, {"last_seq", c.log.last_seq()}};
-    if (c.staff_id) {
-        o["advocate"] = advocate_name(c);
-    } else {
-        o["advocate"] = nullptr;
-    }
-    return o;
+    std::optional<std::string> advocate;
+    if (c.staff_id) advocate = advocate_name(c);
+    return frames::visitor::conversation(conversations::name(c.state), c.log.last_seq(), advocate);
 }
 
-json::object hub::chat_object(const conversation& c) const {
-    json::object o{{"conversation_id", c.id},
-                   {"status", conversation_state(c).at("status")},
-                   {"visitor_connected", c.visitor_key != nullptr},
-                   {"waiting_since", core::format_utc(c.created_at)},
-                   {"intake", c.intake},
-                   {"lang", c.lang},
-                   {"needs_disposition", c.needs_disposition}};
-    if (c.accepted_at) {
-        o["accepted_at"] = core::format_utc(*c.accepted_at);
-    } else {
-        o["accepted_at"] = nullptr;
-    }
-    return o;
-}
-
-json::object hub::message_object(const json::object& body, std::int64_t seq,
-                                 std::int64_t at) const {
-    json::object m = body;
-    m["seq"] = seq;
-    m["at"] = core::format_utc(core::from_unix_seconds(at));
-    return m;
+std::string hub::chat_frame(const conversation& c, json::array messages) const {
+    return frames::staff::chat({.conversation_id = c.id,
+                                .status = conversations::name(c.state),
+                                .visitor_connected = c.visitor_key != nullptr,
+                                .waiting_since = c.created_at,
+                                .intake = c.intake,
+                                .lang = c.lang,
+                                .needs_disposition = c.needs_disposition,
+                                .accepted_at = c.accepted_at,
+                                .messages = std::move(messages)});
 }
 
 std::string hub::advocate_name(const conversation& c) const {
@@ -1049,7 +1011,7 @@ void hub::broadcast_queue() {
         auto offset = queue_.page_start(s.queue_offset);
         auto page = pages.find(offset);
         if (page == pages.end()) {
-            page = pages.emplace(offset, make_frame(encode(queue_frame(offset)))).first;
+            page = pages.emplace(offset, make_frame(queue_frame(offset))).first;
         }
         if (auto x = s.l.lock()) send(x, page->second);
     }
@@ -1064,33 +1026,23 @@ void hub::broadcast_queue() {
         if (c->position_sent == position && c->estimate_sent == estimate) continue;
         c->position_sent = position;
         c->estimate_sent = estimate;
-        to_visitor(
-            *c,
-            encode({{"type", "queue"}, {"position", position}, {"estimated_wait_s", estimate}}));
+        to_visitor(*c, frames::visitor::queue(position, estimate));
     }
 }
 
-json::object hub::queue_frame(std::size_t offset) const {
-    return {{"type", "queue"},
-            {"now", core::format_utc(clock_.now())},
-            {"total", queue_.size()},
-            {"offset", offset},
-            {"entries", queue_entries(offset)}};
+std::string hub::queue_frame(std::size_t offset) const {
+    return frames::staff::queue(clock_.now(), queue_.size(), offset, queue_entries(offset));
 }
 
-json::object hub::blocks_frame() {
+json::array hub::block_list() {
     json::array list;
     for (const auto& b : blocks_.active()) {
         auto name = staff_names_.find(b.placed_by);
-        list.push_back({{"block_id", b.id},
-                        {"placed_by", b.placed_by},
-                        {"placed_by_name", name == staff_names_.end() ? "" : name->second},
-                        {"placed_at", core::format_utc(b.placed_at)},
-                        {"expires_at", core::format_utc(b.expires_at)},
-                        {"reason", b.reason}});
+        list.push_back(frames::staff::block(b.id, b.placed_by,
+                                            name == staff_names_.end() ? "" : name->second,
+                                            b.placed_at, b.expires_at, b.reason));
     }
-    return {
-        {"type", "blocks"}, {"now", core::format_utc(clock_.now())}, {"blocks", std::move(list)}};
+    return list;
 }
 
 void hub::broadcast_blocks() {
@@ -1098,13 +1050,13 @@ void hub::broadcast_blocks() {
     for (const auto& [l, s] : staff_links_) {
         auto p = online_.find(s.staff_id);
         if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
-        if (!frame) frame = make_frame(encode(blocks_frame()));
+        if (!frame) frame = make_frame(frames::staff::blocks(clock_.now(), block_list()));
         if (auto x = s.l.lock()) send(x, frame);
     }
 }
 
 void hub::broadcast_staff() {
-    auto frame = make_frame(encode({{"type", "staff"}, {"staff", staff_list()}}));
+    auto frame = make_frame(frames::staff::staff(staff_list()));
     for (const auto& [l, s] : staff_links_) {
         if (auto x = s.l.lock()) send(x, frame);
     }
@@ -1116,8 +1068,7 @@ void hub::broadcast_overview() {
         auto p = online_.find(s.staff_id);
         if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
         if (!frame) {
-            frame = make_frame(
-                encode({{"type", "overview"}, {"chats", overview()}, {"waiting", queue_.size()}}));
+            frame = make_frame(frames::staff::overview(overview(), queue_.size()));
         }
         if (auto x = s.l.lock()) send(x, frame);
     }
@@ -1129,11 +1080,8 @@ json::array hub::queue_entries(std::size_t offset) const {
         auto it = conversations_.find(e.id);
         if (it == conversations_.end()) continue;
         const auto& c = it->second;
-        out.push_back({{"conversation_id", e.id},
-                       {"waiting_since", core::format_utc(c.created_at)},
-                       {"has_intake", !c.intake.empty()},
-                       {"visitor_connected", c.visitor_key != nullptr},
-                       {"lang", c.lang}});
+        out.push_back(frames::staff::queue_entry(e.id, c.created_at, !c.intake.empty(),
+                                                 c.visitor_key != nullptr, c.lang));
     }
     return out;
 }
@@ -1141,11 +1089,8 @@ json::array hub::queue_entries(std::size_t offset) const {
 json::array hub::staff_list() const {
     json::array out;
     for (const auto& [id, p] : online_) {
-        out.push_back({{"id", id},
-                       {"name", p.who.name},
-                       {"role", staff::role_name(p.who.staff_role)},
-                       {"available", p.available},
-                       {"chats", active_chats_of(id)}});
+        out.push_back(frames::staff::member(id, p.who.name, staff::role_name(p.who.staff_role),
+                                            p.available, active_chats_of(id)));
     }
     return out;
 }
@@ -1156,19 +1101,13 @@ json::array hub::overview() const {
     for (const auto& e : queue_.page(0)) {
         auto it = conversations_.find(e.id);
         if (it == conversations_.end()) continue;
-        out.push_back({{"conversation_id", e.id},
-                       {"status", "waiting"},
-                       {"advocate", nullptr},
-                       {"waiting_since", core::format_utc(it->second.created_at)},
-                       {"started_at", nullptr}});
+        out.push_back(
+            frames::staff::overview_chat(e.id, it->second.created_at, std::nullopt, std::nullopt));
     }
     for (const auto& [id, c] : conversations_) {
         if (c.state != status::active) continue;
-        out.push_back({{"conversation_id", id},
-                       {"status", "active"},
-                       {"advocate", advocate_name(c)},
-                       {"waiting_since", core::format_utc(c.created_at)},
-                       {"started_at", core::format_utc(*c.accepted_at)}});
+        out.push_back(
+            frames::staff::overview_chat(id, c.created_at, advocate_name(c), *c.accepted_at));
     }
     return out;
 }

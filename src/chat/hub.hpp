@@ -218,9 +218,7 @@ class hub {
     void close_conversation(conversation& c, closed_by by, const std::string& disposition);
     void forget(const std::string& conversation_id);
     boost::json::object conversation_state(const conversation& c) const;
-    boost::json::object chat_object(const conversation& c) const;
-    boost::json::object message_object(const boost::json::object& body, std::int64_t seq,
-                                       std::int64_t at) const;
+    std::string chat_frame(const conversation& c, boost::json::array messages) const;
     std::string advocate_name(const conversation& c) const;
     int active_chats_of(std::int64_t staff_id) const;
     std::size_t available_advocates() const;
@@ -239,8 +237,9 @@ class hub {
     void broadcast_blocks();
     /// One page of the queue from `offset` (conversations::queue::page).
     boost::json::array queue_entries(std::size_t offset) const;
-    boost::json::object queue_frame(std::size_t offset) const;
-    boost::json::object blocks_frame();
+    std::string queue_frame(std::size_t offset) const;
+    /// The active blocks, oldest first.
+    boost::json::array block_list();
     boost::json::array staff_list() const;
     boost::json::array overview() const;
 

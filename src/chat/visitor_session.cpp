@@ -25,44 +25,70 @@ void visitor_session::on_binary() { gate_.refuse_binary(); }
 
 void visitor_session::on_close() { hub_.visitor_gone(link_.get()); }
 
+const std::map<std::string_view, visitor_session::handler>& visitor_session::handlers() {
+    static const std::map<std::string_view, handler> table{{"start", &visitor_session::start},
+                                                           {"resume", &visitor_session::resume},
+                                                           {"send", &visitor_session::send},
+                                                           {"typing", &visitor_session::typing},
+                                                           {"end", &visitor_session::end}};
+    return table;
+}
+
+std::vector<std::string_view> visitor_session::request_types() {
+    std::vector<std::string_view> out;
+    for (const auto& [type, h] : handlers()) out.push_back(type);
+    return out;
+}
+
 core::result<> visitor_session::handle(const boost::json::object& frame, const std::string& type) {
-    if (type == "start") {
-        auto intake = validate_intake(frame.if_contains("intake"));
-        if (!intake) return intake.error();
-        std::string lang = "en";
-        if (frame.contains("lang")) {
-            auto l = get_string(frame, "lang", 2, 2);
-            if (!l || (*l != "en" && *l != "es")) {
-                return core::fail(errc::bad_request, "field 'lang' must be \"en\" or \"es\"");
-            }
-            lang = *l;
+    auto h = handlers().find(type);
+    if (h == handlers().end()) {
+        return core::fail(errc::unknown_type,
+                          "unknown frame type '" + std::string(utf8_prefix(type, 40)) + "'");
+    }
+    return (this->*h->second)(frame);
+}
+
+core::result<> visitor_session::start(const boost::json::object& frame) {
+    auto intake = validate_intake(frame.if_contains("intake"));
+    if (!intake) return intake.error();
+    std::string lang = "en";
+    if (frame.contains("lang")) {
+        auto l = get_string(frame, "lang", 2, 2);
+        if (!l || (*l != "en" && *l != "es")) {
+            return core::fail(errc::bad_request, "field 'lang' must be \"en\" or \"es\"");
         }
-        return hub_.visitor_start(link_, std::move(*intake), lang, network_key_);
+        lang = *l;
     }
-    if (type == "resume") {
-        auto token = get_string(frame, "token", 64, 64);
-        if (!token || !core::is_hex(*token, 64)) {
-            return core::fail(errc::bad_request, "field 'token' must be 64 hex characters");
-        }
-        auto last_seq = get_int(frame, "last_seq", 0, INT64_MAX);
-        if (!last_seq) return last_seq.error();
-        return hub_.visitor_resume(link_, *token, *last_seq, network_key_);
+    return hub_.visitor_start(link_, std::move(*intake), lang, network_key_);
+}
+
+core::result<> visitor_session::resume(const boost::json::object& frame) {
+    auto token = get_string(frame, "token", 64, 64);
+    if (!token || !core::is_hex(*token, 64)) {
+        return core::fail(errc::bad_request, "field 'token' must be 64 hex characters");
     }
-    if (type == "send") {
-        auto client_id = get_string(frame, "client_id", 1, 64);
-        if (!client_id) return client_id.error();
-        auto text = get_text(frame);
-        if (!text) return text.error();
-        return hub_.visitor_send(link_.get(), std::move(*client_id), std::move(*text));
-    }
-    if (type == "typing") {
-        auto active = get_bool(frame, "active");
-        if (!active) return active.error();
-        return hub_.visitor_typing(link_.get(), *active);
-    }
-    if (type == "end") return hub_.visitor_end(link_.get());
-    return core::fail(errc::unknown_type,
-                      "unknown frame type '" + std::string(utf8_prefix(type, 40)) + "'");
+    auto last_seq = get_int(frame, "last_seq", 0, INT64_MAX);
+    if (!last_seq) return last_seq.error();
+    return hub_.visitor_resume(link_, *token, *last_seq, network_key_);
+}
+
+core::result<> visitor_session::send(const boost::json::object& frame) {
+    auto client_id = get_string(frame, "client_id", 1, 64);
+    if (!client_id) return client_id.error();
+    auto text = get_text(frame);
+    if (!text) return text.error();
+    return hub_.visitor_send(link_.get(), std::move(*client_id), std::move(*text));
+}
+
+core::result<> visitor_session::typing(const boost::json::object& frame) {
+    auto active = get_bool(frame, "active");
+    if (!active) return active.error();
+    return hub_.visitor_typing(link_.get(), *active);
+}
+
+core::result<> visitor_session::end(const boost::json::object&) {
+    return hub_.visitor_end(link_.get());
 }
 
 }  // namespace sc::chat

@@ -5,9 +5,11 @@
 #include "chat/frame_gate.hpp"
 #include "chat/hub.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sc::chat {
 
@@ -19,9 +21,18 @@ class visitor_session {
     void on_frame(std::string_view text);
     void on_binary();
     void on_close();
+    /// The request `type`s this endpoint handles (`ping` is answered by the frame gate).
+    static std::vector<std::string_view> request_types();
 
   private:
+    using handler = core::result<> (visitor_session::*)(const boost::json::object& frame);
+    static const std::map<std::string_view, handler>& handlers();
     core::result<> handle(const boost::json::object& frame, const std::string& type);
+    core::result<> start(const boost::json::object& frame);
+    core::result<> resume(const boost::json::object& frame);
+    core::result<> send(const boost::json::object& frame);
+    core::result<> typing(const boost::json::object& frame);
+    core::result<> end(const boost::json::object& frame);
 
     hub& hub_;
     std::shared_ptr<link> link_;

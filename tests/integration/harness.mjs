@@ -9,6 +9,7 @@
 //   SAFECONNECT_FAULT_VFS  the fault-injecting SQLite VFS (default: beside the binary)
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -16,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, beforeEach } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import Ajv2020 from 'ajv/dist/2020.js';
 import WebSocket from 'ws';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -33,6 +35,28 @@ export const STAFF_PASSWORD = 'staff-password-for-tests-only';
 const LISTEN_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
 export const FRAME_TIMEOUT_MS = 10_000;
+
+// Every frame the real server sends is held to the protocol's description, in every test.
+const protocol = JSON.parse(readFileSync(path.join(repoRoot, 'docs', 'protocol.schema.json'), 'utf8'));
+const protocolAjv = new Ajv2020({ allErrors: true, strictTypes: false });
+protocolAjv.addSchema(protocol);
+/** type → the validator of that frame, for the frames the server sends on one endpoint. */
+function framesOf(entry) {
+  const out = new Map();
+  for (const { $ref } of protocol.$defs[entry].oneOf) {
+    const def = protocol.$defs[$ref.replace('#/$defs/', '')];
+    out.set(def.properties.type.const, protocolAjv.getSchema(`${protocol.$id}${$ref}`));
+  }
+  return out;
+}
+const frameSchemas = { '/ws/visitor': framesOf('VisitorFrame'), '/ws/staff': framesOf('StaffFrame') };
+
+/** Why the schema refuses `frame`, or null when it fits. */
+function protocolProblem(frames, frame) {
+  const fits = frames.get(frame?.type);
+  if (!fits) return 'a type the server does not send on this endpoint';
+  return fits(frame) ? null : protocolAjv.errorsText(fits.errors);
+}
 
 /** A fresh, empty directory under the system temp dir. */
 export async function makeTempDir(prefix = 'safeconnect-test-') {
@@ -500,6 +524,8 @@ export class WsClient {
     this.waiters = [];
     this.closeInfo = null;
     this.upgradeHeaders = null;
+    this.violation = null; // the first frame the schema does not allow; next() reports it
+    const frames = frameSchemas[new URL(url).pathname];
     ws.on('message', (data, isBinary) => {
       let frame;
       if (isBinary) frame = { __binary: data.length };
@@ -510,6 +536,11 @@ export class WsClient {
         } catch {
           frame = { __raw: text };
         }
+      }
+      const problem = frames && !this.violation && protocolProblem(frames, frame);
+      if (problem) {
+        this.violation = `${this.name}: the server sent a frame docs/protocol.schema.json does not ` +
+          `allow: ${show(frame)}: ${problem}`;
       }
       this.frames.push(frame);
       this.seen.push(frame);
@@ -571,6 +602,11 @@ export class WsClient {
           (this.closeInfo ? `; connection closed ${JSON.stringify(this.closeInfo)}` : '')));
       }, timeoutMs);
       const check = () => {
+        if (this.violation) {
+          clearTimeout(timer);
+          reject(new Error(this.violation));
+          return;
+        }
         const i = this.frames.findIndex((f) => {
           try {
             return pred(f);

@@ -1,7 +1,7 @@
 // The coordinator's open chats: one tab and one panel each, one panel shown at a time.
 
 import { byId, setText } from '../lib/dom';
-import type { Chat, Me, Message, StaffMember } from '../lib/protocol';
+import type { Chat, Me, Message, RemovedFrame, StaffMember } from '../lib/protocol';
 import { ChatPanel, type ChatActions } from './chat-panel';
 
 export class ChatList {
@@ -127,7 +127,7 @@ export class ChatList {
     this.render_();
   }
 
-  removed(conversationId: string, reason: 'transferred' | 'closed'): void {
+  removed(conversationId: string, reason: RemovedFrame['reason']): void {
     const panel = this.panels_.get(conversationId);
     if (!panel) return;
     this.announce_(

@@ -5,14 +5,12 @@ import { byId, setLive, setText } from '../lib/dom';
 import type {
   ErrorFrame,
   Me,
-  OverviewChat,
   QueueEntry,
   Role,
   StaffFrame,
   StaffMember,
   StaffRequest,
   StateFrame,
-  VisitorBlock,
 } from '../lib/protocol';
 import { ReconnectingSocket } from '../lib/socket';
 import { AccountsPanel } from './accounts';
@@ -53,13 +51,6 @@ const SECTION_ROLES: Record<string, Role[]> = {
 interface LoadedSection {
   load(): Promise<unknown>;
   clear(): void;
-}
-
-/** Frames that are sometimes wrapped in an object (see protocol.ts). */
-function unwrap<T>(value: T[] | Record<string, unknown> | null | undefined, key: string): T[] {
-  if (Array.isArray(value)) return value;
-  const inner = value ? value[key] : undefined;
-  return Array.isArray(inner) ? (inner as T[]) : [];
 }
 
 export class StaffConsole {
@@ -339,16 +330,16 @@ export class StaffConsole {
     this.showSections_(state.me.role);
     const mayOverview = SECTION_ROLES['panel-overview'].indexOf(state.me.role) >= 0;
     if (mayOverview) {
-      this.overview_.update(unwrap<OverviewChat>(state.overview, 'chats'), state.queue_total);
-      this.blocks_.update(unwrap<VisitorBlock>(state.blocks, 'blocks'));
+      this.overview_.update(state.overview, state.queue_total);
+      this.blocks_.update(state.blocks || []);
     }
 
-    this.onStaff_(unwrap<StaffMember>(state.staff, 'staff'));
-    this.chats_.sync(state.chats || []);
+    this.onStaff_(state.staff);
+    // The chats this member holds follow as `chat` frames; those not re-sent are gone.
+    this.chats_.sync([]);
     // A reconnect starts at the first page; go back to the one this console was looking at.
     const page = this.queueOffset_;
-    const entries = unwrap<QueueEntry>(state.queue, 'entries');
-    this.onQueue_(entries, state.queue_total, state.queue_offset);
+    this.onQueue_(state.queue, state.queue_total, state.queue_offset);
     if (page > 0) this.send_({ type: 'queue_page', offset: page });
     this.updateSeats_();
   }
