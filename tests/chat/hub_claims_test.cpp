@@ -1,6 +1,7 @@
 // Claims are decided by the store, not by one hub's memory: two hubs over one database (two
 // nodes, later) both see a chat waiting, both accept it, and exactly one wins.
 #include "chat/hub_fixture.hpp"
+#include "store/sqlite/worker_gate.hpp"
 
 namespace sc::chat {
 namespace {
@@ -61,14 +62,23 @@ TEST_F(hub_claims_test, a_transfer_by_someone_no_longer_holding_the_chat_loses) 
 }
 
 TEST_F(hub_claims_test, a_claim_under_way_counts_against_capacity_and_blocks_a_second) {
+    use_settings({1, 30});
     auto ana = join(ana_);
     auto ben = join(ben_);
     auto v = start_visitor();
-    accept(ana, v);
-    auto again = hub_->staff_accept(ben.get(), v.id);
-    ASSERT_FALSE(again) << "decided before the store even answers";
-    EXPECT_EQ(again.error().code, core::errc::conflict);
-    ana->wait_type("chat");
+    auto w = start_visitor();
+    {
+        // The store is held: Ana's claim on v is decided by nobody yet.
+        test_support::worker_gate held(*store_);
+        ASSERT_TRUE(hub_->staff_accept(ana.get(), v.id));
+        auto again = hub_->staff_accept(ben.get(), v.id);
+        ASSERT_FALSE(again) << "a chat being claimed is taken";
+        EXPECT_EQ(again.error().code, core::errc::conflict);
+        auto second = hub_->staff_accept(ana.get(), w.id);
+        ASSERT_FALSE(second) << "the claim counts against Ana's one chat";
+        EXPECT_EQ(second.error().code, core::errc::conflict);
+    }
+    EXPECT_EQ(ana->wait_chat(v.id).at("status"), "active");
 }
 
 }  // namespace
