@@ -46,7 +46,7 @@ std::string read_password_from_stdin() {
 // On first start there is nobody to sign in: create the administrator.
 void ensure_first_admin(store::worker& store, const core::config& config,
                         const core::clock& clock) {
-    if (store.call([](store::database& db) { return staff::count_members(db); }) > 0) return;
+    if (store.call([](store::unit_of_work& db) { return staff::count_members(db); }) > 0) return;
     bool generated = !config.admin_password;
     std::string password = generated ? core::random_hex(12) : *config.admin_password;
     if (auto valid = staff::validate_new_member(config.admin_email, "Administrator", password);
@@ -55,14 +55,14 @@ void ensure_first_admin(store::worker& store, const core::config& config,
     }
     auto hash = staff::hash_password(password);
     auto now = clock.now();
-    auto added = store.call([&](store::database& db) {
+    auto added = store.call([&](store::unit_of_work& db) {
         return staff::add_member(db, config.admin_email, "Administrator", staff::role::admin, hash,
                                  now);
     });
     if (!added) throw std::runtime_error("admin account: " + added.error().message);
     if (generated) {
         // A password printed on a terminal may be seen or kept: the first sign-in replaces it.
-        store.call([&](store::database& db) { staff::require_password_change(db, added->id); });
+        store.call([&](store::unit_of_work& db) { staff::require_password_change(db, added->id); });
     }
     spdlog::info("event=first_admin_created staff_id={}", added->id);
     if (generated) {
@@ -81,15 +81,16 @@ int serve(const core::config& config) {
     prepare_data_dir(config);
     core::system_clock clock;
     privacy::keyring keys(config.key_path());
-    store::worker store(config.database_path(), config.vault_path());
+    store::sqlite_worker store(config.database_path(), config.vault_path());
     ensure_first_admin(store, config, clock);
 
     http::asset_catalog assets;
     auto now = clock.now();
-    privacy::retention_setting retention(store.call(
-        [&](store::database& db) { return privacy::retention_hours(db, config.retention_hours); }));
+    privacy::retention_setting retention(store.call([&](store::unit_of_work& db) {
+        return privacy::retention_hours(db, config.retention_hours);
+    }));
     privacy::policy_registry policy;
-    store.call([&](store::database& db) {
+    store.call([&](store::unit_of_work& db) {
         policy.load(db, http::initial_privacy_policy(assets, config), retention.hours(), now);
     });
 
@@ -107,7 +108,7 @@ int serve(const core::config& config) {
     maintenance jobs(store, keys, hub, traffic, retention, clock, session_idle_limit);
     net::server server({config, clock, router, api, hub, salt, [&jobs] { jobs.every_minute(); }});
     server.run();
-    store.call([&](store::database& db) { traffic.flush(db); });
+    store.call([&](store::unit_of_work& db) { traffic.flush(db); });
     // Every queued write commits before the hub it reports to goes away.
     store.stop();
     spdlog::info("event=stopped");

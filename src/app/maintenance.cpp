@@ -32,7 +32,7 @@ maintenance::maintenance(store::worker& store, const privacy::keyring& keys, cha
 
 void maintenance::every_minute() {
     auto now = clock_.now();
-    store_.submit([this, now](store::database& db) {
+    store_.submit([this, now](store::unit_of_work& db) {
         traffic_.flush(db);
         staff::remove_expired_sessions(db, now, session_idle_limit_);
     });
@@ -50,7 +50,7 @@ void maintenance::purge_batch(int purged_so_far) {
     auto result = std::make_shared<privacy::purge_batch_result>();
     // The purge commits in steps of its own (see privacy/purge.hpp): a maintenance job.
     store_.submit_maintenance(
-        [this, now, retention, result, first = purged_so_far == 0](store::database& db) {
+        [this, now, retention, result, first = purged_so_far == 0](store::unit_of_work& db) {
             *result = privacy::purge_expired(db, keys_, now, retention, purge_batch_size);
             int repaired = first ? privacy::repair_partial_erasures(db) : 0;
             if (repaired > 0)
@@ -76,7 +76,7 @@ void maintenance::purge_batch(int purged_so_far) {
             }
             spdlog::info("event=retention_purge conversations={}", total);
             store_.submit_maintenance(
-                [](store::database& db) { privacy::truncate_write_ahead_logs(db); },
+                [](store::unit_of_work& db) { privacy::truncate_write_ahead_logs(db); },
                 [this](core::result<>) { purging_ = false; });
         });
 }

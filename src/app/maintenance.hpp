@@ -8,7 +8,7 @@
 #include "privacy/keyring.hpp"
 #include "privacy/retention.hpp"
 #include "privacy/traffic.hpp"
-#include "store/sqlite/worker.hpp"
+#include "store/worker.hpp"
 
 #include <atomic>
 #include <chrono>

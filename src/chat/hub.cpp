@@ -42,11 +42,11 @@ hub::hub(store::worker& store, const privacy::keyring& keys, const privacy::poli
 
 void hub::load() {
     auto now = core::unix_seconds(clock_.now());
-    auto rows = store_.call([now](store::database& db) {
+    auto rows = store_.call([now](store::unit_of_work& db) {
         close_unreadable_conversations(db, now);
         return load_live_conversations(db);
     });
-    auto members = store_.call([](store::database& db) { return staff::list_members(db); });
+    auto members = store_.call([](store::unit_of_work& db) { return staff::list_members(db); });
     std::vector<std::string> unreadable;
     section lock(*this);
     for (const auto& m : members) staff_names_[m.id] = m.name;
@@ -82,7 +82,7 @@ void hub::load() {
         c.visitor_gone_at = clock_.now();  // nobody is connected after a restart
         c.needs_disposition = c.state == status::closed;
         auto ids =
-            store_.call([id = r.id](store::database& db) { return load_client_ids(db, id); });
+            store_.call([id = r.id](store::unit_of_work& db) { return load_client_ids(db, id); });
         for (const auto& m : ids) {
             c.log.remember(conversations::parse_sender(m.sender).value_or(sender::system),
                            m.client_id, m.seq);
@@ -92,7 +92,7 @@ void hub::load() {
         conversations_.emplace(c.id, std::move(c));
     }
     if (!unreadable.empty()) {
-        store_.call([&](store::database& db) {
+        store_.call([&](store::unit_of_work& db) {
             for (const auto& id : unreadable) close_unreadable_conversation(db, id, now);
         });
     }
@@ -144,7 +144,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     conversations_.emplace(id, std::move(c));
     std::weak_ptr<link> weak = l;
     store_.submit(
-        [row = std::move(row)](store::database& db) { insert_conversation(db, row); },
+        [row = std::move(row)](store::unit_of_work& db) { insert_conversation(db, row); },
         [this, id, token, weak](core::result<> r) {
             section inner(*this);
             auto* conv = find(id);
@@ -192,7 +192,7 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
     std::string id = c->id;
     std::weak_ptr<link> weak = l;
     store_.submit(
-        [messages, id, after, through](store::database& db) {
+        [messages, id, after, through](store::unit_of_work& db) {
             *messages = load_messages(db, id, after, through);
         },
         [this, messages, id, weak](core::result<> r) {
@@ -343,7 +343,8 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     append(
         *c, frames::body::advocate_joined(staff_names_[staff_id]), sender::system, std::nullopt, "",
         {.also =
-             [conversation_id, staff_id, at = core::unix_seconds(now), lost](store::database& db) {
+             [conversation_id, staff_id, at = core::unix_seconds(now),
+              lost](store::unit_of_work& db) {
                  if (!claim_waiting(db, conversation_id, staff_id, at)) {
                      *lost = true;
                      throw store::store_error("the chat is no longer waiting");
@@ -427,7 +428,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     append(
         *c, frames::body::transferred(staff_names_[to]), sender::system, std::nullopt, "",
         {.also =
-             [conversation_id, from, to, lost](store::database& db) {
+             [conversation_id, from, to, lost](store::unit_of_work& db) {
                  if (!claim_transfer(db, conversation_id, from, to)) {
                      *lost = true;
                      throw store::store_error("the chat is no longer with its holder");
@@ -493,7 +494,7 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
     std::string id = c.id;
     auto evaluation = record_evaluation(c, disposition);
     store_.submit(
-        [id, disposition, evaluation](store::database& db) {
+        [id, disposition, evaluation](store::unit_of_work& db) {
             set_disposition(db, id, disposition);
             evaluation(db);
         },
@@ -542,7 +543,7 @@ core::result<> hub::staff_block(const link* l, const std::string& conversation_i
     if (!placed) return placed.error();
     auto now = clock_.now();
     store_.submit(
-        [now, staff_id, id = placed->id](store::database& db) {
+        [now, staff_id, id = placed->id](store::unit_of_work& db) {
             privacy::audit(db, now, staff_id, "visitor_blocked", id);
         },
         [](core::result<> r) {
@@ -573,7 +574,7 @@ core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
     auto staff_id = (*s)->staff_id;
     auto now = clock_.now();
     store_.submit(
-        [now, staff_id, block_id](store::database& db) {
+        [now, staff_id, block_id](store::unit_of_work& db) {
             privacy::audit(db, now, staff_id, "visitor_block_lifted", block_id);
         },
         [](core::result<> r) {
@@ -757,7 +758,7 @@ void hub::append(conversation& c, json::object body, sender from,
     row.created_at = core::unix_seconds(now);
     if (from == sender::visitor) row.policy_version = policy_.in_force(now);
     store_.submit(
-        [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::database& db) {
+        [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::unit_of_work& db) {
             if (also) also(db);
             insert_message(db, id, row);
         },
@@ -829,7 +830,7 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
     auto messages = std::make_shared<std::vector<stored_message>>();
     auto now = clock_.now();
     store_.submit(
-        [messages, conversation_id, after_seq, through, staff_id, now](store::database& db) {
+        [messages, conversation_id, after_seq, through, staff_id, now](store::unit_of_work& db) {
             *messages = load_messages(db, conversation_id, after_seq, through);
             privacy::audit(db, now, staff_id, "transcript_opened", conversation_id);
         },
@@ -868,57 +869,57 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
     if (!outcome.advocate_owes_disposition) evaluation = record_evaluation(c, outcome.disposition);
     // Memory follows the commit: until the store has the end, the chat stays as it was (and
     // refuses new messages), so a failed commit leaves both sides agreeing it is still open.
-    append(
-        c, frames::body::ended(who), sender::system, std::nullopt, "",
-        {.also =
-             [id, who, at = core::unix_seconds(now), disposition, evaluation](store::database& db) {
-                 mark_closed(db, id, who, at);
-                 if (!disposition.empty()) set_disposition(db, id, disposition);
-                 if (evaluation) evaluation(db);
-             },
-         .applied =
-             [this, id, who, now, owes = outcome.advocate_owes_disposition]() {
-                 auto* conv = find(id);
-                 if (conv == nullptr) return;
-                 conv->closing = false;
-                 bool was_waiting = conv->state == status::waiting;
-                 conv->state = status::closed;
-                 conv->closed_at = now;
-                 conv->needs_disposition = owes;
-                 by_token_.erase(conv->token_hash);
-                 if (was_waiting) {
-                     queue_.leave(id);
-                     broadcast_queue();
-                 }
-                 spdlog::info("event=chat_closed by={}", who);
-             },
-         .then =
-             [this, id, who]() {
-                 auto* conv = find(id);
-                 if (conv == nullptr) return;
-                 to_visitor(*conv, frames::visitor::ended(who));
-                 // The visitor's connection may start a new chat now.
-                 if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
-                 conv->visitor.reset();
-                 conv->visitor_key = nullptr;
-                 if (conv->needs_disposition) {
-                     to_owner(*conv, frames::staff::ended(id, who));
-                 } else {
-                     to_owner(*conv, frames::staff::removed(id, frames::staff::removal::closed));
-                     forget(id);
-                 }
-                 broadcast_staff();
-                 broadcast_overview();
-             },
-         .failed =
-             [this, id, by]() {
-                 auto* conv = find(id);
-                 if (conv == nullptr) return;
-                 conv->closing = false;
-                 auto frame =
-                     error_frame({errc::internal, "the chat could not be ended; please try again"});
-                 by == closed_by::visitor ? to_visitor(*conv, frame) : to_owner(*conv, frame);
-             }});
+    append(c, frames::body::ended(who), sender::system, std::nullopt, "",
+           {.also =
+                [id, who, at = core::unix_seconds(now), disposition,
+                 evaluation](store::unit_of_work& db) {
+                    mark_closed(db, id, who, at);
+                    if (!disposition.empty()) set_disposition(db, id, disposition);
+                    if (evaluation) evaluation(db);
+                },
+            .applied =
+                [this, id, who, now, owes = outcome.advocate_owes_disposition]() {
+                    auto* conv = find(id);
+                    if (conv == nullptr) return;
+                    conv->closing = false;
+                    bool was_waiting = conv->state == status::waiting;
+                    conv->state = status::closed;
+                    conv->closed_at = now;
+                    conv->needs_disposition = owes;
+                    by_token_.erase(conv->token_hash);
+                    if (was_waiting) {
+                        queue_.leave(id);
+                        broadcast_queue();
+                    }
+                    spdlog::info("event=chat_closed by={}", who);
+                },
+            .then =
+                [this, id, who]() {
+                    auto* conv = find(id);
+                    if (conv == nullptr) return;
+                    to_visitor(*conv, frames::visitor::ended(who));
+                    // The visitor's connection may start a new chat now.
+                    if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
+                    conv->visitor.reset();
+                    conv->visitor_key = nullptr;
+                    if (conv->needs_disposition) {
+                        to_owner(*conv, frames::staff::ended(id, who));
+                    } else {
+                        to_owner(*conv, frames::staff::removed(id, frames::staff::removal::closed));
+                        forget(id);
+                    }
+                    broadcast_staff();
+                    broadcast_overview();
+                },
+            .failed =
+                [this, id, by]() {
+                    auto* conv = find(id);
+                    if (conv == nullptr) return;
+                    conv->closing = false;
+                    auto frame = error_frame(
+                        {errc::internal, "the chat could not be ended; please try again"});
+                    by == closed_by::visitor ? to_visitor(*conv, frame) : to_owner(*conv, frame);
+                }});
 }
 
 hub::extra_work hub::record_evaluation(const conversation& c,
@@ -932,7 +933,7 @@ hub::extra_work hub::record_evaluation(const conversation& c,
     facts.disposition = disposition;
     facts.policy_version = c.policy_version;
     auto record = privacy::evaluate(facts);
-    return [record, id = c.id](store::database& db) {
+    return [record, id = c.id](store::unit_of_work& db) {
         if (privacy::claim_evaluation(db, id)) privacy::insert_evaluation(db, record);
     };
 }

@@ -20,7 +20,7 @@
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
 #include "staff/accounts.hpp"
-#include "store/sqlite/worker.hpp"
+#include "store/worker.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -45,7 +45,7 @@ struct hub_settings {
     std::function<std::string()> new_conversation_id = [] { return core::random_hex(16); };
 };
 
-using extra_work = std::function<void(store::database&)>;
+using extra_work = std::function<void(store::unit_of_work&)>;
 using after_commit = std::function<void()>;
 /// What happens around a message's commit, besides storing it. All run under the lock.
 struct commit_hooks {

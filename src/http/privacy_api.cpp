@@ -110,8 +110,8 @@ response privacy_api::change_retention(const call& c) {
 
 response privacy_api::closed_conversations(const call&) {
     auto hours = retention_.hours();
-    auto rows = store_.call([](store::database& db) {
-        auto s = db.prepare(
+    auto rows = store_.call([](store::unit_of_work& db) {
+        auto s = db.sql().prepare(
             "SELECT c.id, c.closed_at, coalesce(c.closed_by, ''), coalesce(m.name, ''),"
             " coalesce(c.disposition, ''), c.legal_hold FROM conversations c"
             " LEFT JOIN staff m ON m.id = c.staff_id WHERE c.status = 'closed'"
@@ -143,7 +143,7 @@ response privacy_api::purge(const call& c) {
     const auto& me = c.me().who;
     auto now = clock_.now();
     // The erasure commits in steps of its own, so it runs as a maintenance job.
-    auto done = store_.call_maintenance([&](store::database& db) -> core::result<> {
+    auto done = store_.call_maintenance([&](store::unit_of_work& db) -> core::result<> {
         auto r = privacy::purge_conversation(db, keys_, conversation_id);
         if (!r) return r;
         store::transaction tx(db);
@@ -160,7 +160,7 @@ response privacy_api::purge(const call& c) {
 
 response privacy_api::audit_log(const call& c) {
     auto before = parse_int(query_param(c.req, "before")).value_or(0);
-    auto entries = store_.call([before](store::database& db) {
+    auto entries = store_.call([before](store::unit_of_work& db) {
         auto list = privacy::read_audit(db, 200, before);
         std::map<std::int64_t, std::string> names;
         for (const auto& m : staff::list_members(db)) names[m.id] = m.name;
@@ -184,7 +184,8 @@ response privacy_api::traffic(const call& c) {
     auto days = parse_int(query_param(c.req, "days")).value_or(30);
     days = std::clamp<std::int64_t>(days, 1, 366);
     auto since = core::format_utc_day(clock_.now() - std::chrono::hours(24 * (days - 1)));
-    auto rows = store_.call([&](store::database& db) { return privacy::read_traffic(db, since); });
+    auto rows =
+        store_.call([&](store::unit_of_work& db) { return privacy::read_traffic(db, since); });
     std::map<std::string, json::object, std::greater<>> by_day;
     for (const auto& r : rows) {
         auto& day = by_day[r.day];
@@ -235,7 +236,7 @@ response privacy_api::publish_policy(const call& c) {
         }
         effective = *parsed;
     }
-    auto published = store_.call([&](store::database& db) {
+    auto published = store_.call([&](store::unit_of_work& db) {
         auto v = policy_.publish(db, *markdown, retention_.hours(), effective, me.id, now);
         if (v)
             privacy::audit(db, now, me.id, "policy_published",

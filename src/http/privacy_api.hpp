@@ -11,7 +11,7 @@
 #include "privacy/policy.hpp"
 #include "privacy/retention.hpp"
 #include "staff/accounts.hpp"
-#include "store/sqlite/worker.hpp"
+#include "store/worker.hpp"
 
 #include <optional>
 

@@ -233,7 +233,7 @@ response router::asset(const request& req) {
 response router::health() {
     try {
         // An empty job still opens and commits the writer's transaction.
-        store_.call([](store::database&) {});
+        store_.call([](store::unit_of_work&) {});
         return json_response(200, R"({"status":"ok"})");
     } catch (const std::exception&) {
         return json_response(503,

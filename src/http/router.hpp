@@ -13,7 +13,7 @@
 #include "http/route.hpp"
 #include "http/staff_api.hpp"
 #include "privacy/traffic.hpp"
-#include "store/sqlite/worker.hpp"
+#include "store/worker.hpp"
 
 #include <string>
 

@@ -161,7 +161,7 @@ core::result<staff_identity> staff_api::identify_session(const request& req, boo
 core::result<staff_identity> staff_api::identity_of(const std::string& token, bool touch) {
     auto now = clock_.now();
     auto found =
-        store_.call([&](store::database& db) -> std::optional<std::pair<staff::session, bool>> {
+        store_.call([&](store::unit_of_work& db) -> std::optional<std::pair<staff::session, bool>> {
             auto s = staff::resume_session(db, token, now, touch, session_idle_limit_);
             if (!s) return std::nullopt;
             return std::make_pair(*s, contains(staff::roles_requiring_totp(db), s->who.staff_role));
@@ -207,7 +207,7 @@ void staff_api::record_failure(std::string_view account, const request& req,
                                std::optional<std::int64_t> staff_id, core::time_point now) {
     bool slowed = throttle_.record_failure(account, req.client_address, now);
     if (staff_id) {
-        store_.call([&](store::database& db) {
+        store_.call([&](store::unit_of_work& db) {
             staff::count_failed_sign_in(db, account);
             // Once per attack, not per attempt: a flood must not flood the audit log too.
             if (slowed)
@@ -230,7 +230,7 @@ response staff_api::login(const call& c) {
     auto now = clock_.now();
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
     auto creds =
-        store_.call([&](store::database& db) { return staff::find_credentials(db, account); });
+        store_.call([&](store::unit_of_work& db) { return staff::find_credentials(db, account); });
     // Verify against a dummy hash for unknown accounts so timing does not reveal which exist.
     static const std::string dummy = staff::hash_password("not a real password");
     // No valid password is longer than the policy allows; it need not be hashed to know.
@@ -243,8 +243,8 @@ response staff_api::login(const call& c) {
     }
     throttle_.record_success(account, req.client_address);
     auto who = creds->first;
-    auto token =
-        store_.call([&](store::database& db) { return staff::create_session(db, who.id, now); });
+    auto token = store_.call(
+        [&](store::unit_of_work& db) { return staff::create_session(db, who.id, now); });
     auto me_id = identity_of(token, false);
     if (!me_id) return error_response(me_id.error());
     bool finished = me_id->step != sign_in_step::totp_code;
@@ -262,7 +262,7 @@ response staff_api::login_code(const call& c) {
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
-    auto used = store_.call([&](store::database& db) {
+    auto used = store_.call([&](store::unit_of_work& db) {
         return staff::verify_second_factor(db, keys_, me_id.who.id, *code, now);
     });
     if (!used) {
@@ -270,7 +270,7 @@ response staff_api::login_code(const call& c) {
         return error_response(used.error(), "bad_code");
     }
     throttle_.record_success(account, req.client_address);
-    store_.call([&](store::database& db) {
+    store_.call([&](store::unit_of_work& db) {
         staff::pass_second_factor(db, me_id.session_token);
         if (*used == staff::second_factor_used::recovery_code) {
             privacy::audit(db, now, me_id.who.id, "recovery_code_used");
@@ -287,7 +287,7 @@ response staff_api::signed_in(const staff_identity& me_id, bool finished) {
                      {"next_step", step_name(me_id.step)}};
     if (finished) {
         auto now = clock_.now();
-        auto failures = store_.call([&](store::database& db) {
+        auto failures = store_.call([&](store::unit_of_work& db) {
             auto n = staff::take_failed_sign_ins(db, me_id.who.id);
             privacy::audit(db, now, me_id.who.id, "signed_in");
             // The owner hears of attempts on their account; the log keeps the count only.
@@ -305,7 +305,7 @@ response staff_api::signed_in(const staff_identity& me_id, bool finished) {
 response staff_api::logout(const call& c) {
     const auto& me_id = c.me();
     auto now = clock_.now();
-    store_.call([&](store::database& db) {
+    store_.call([&](store::unit_of_work& db) {
         staff::end_session(db, me_id.session_token);
         privacy::audit(db, now, me_id.who.id, "signed_out");
     });
@@ -318,7 +318,7 @@ response staff_api::logout(const call& c) {
 response staff_api::logout_everywhere(const call& c) {
     const auto& me_id = c.me();
     auto now = clock_.now();
-    auto ended = store_.call([&](store::database& db) {
+    auto ended = store_.call([&](store::unit_of_work& db) {
         auto ids = staff::end_sessions_of(db, me_id.who.id);
         privacy::audit(db, now, me_id.who.id, "signed_out_everywhere", std::to_string(ids.size()));
         return ids.size();
@@ -338,8 +338,8 @@ response staff_api::change_password(const call& c) {
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
-    auto hash =
-        store_.call([&](store::database& db) { return staff::password_hash_of(db, me_id.who.id); });
+    auto hash = store_.call(
+        [&](store::unit_of_work& db) { return staff::password_hash_of(db, me_id.who.id); });
     if (!hash || current->size() > staff::password_max_bytes ||
         !staff::verify_password(*hash, *current)) {
         record_failure(account, req, me_id.who.id, now);
@@ -354,7 +354,7 @@ response staff_api::change_password(const call& c) {
         return error_response(valid.error(), "weak_password");
     }
     auto new_hash = staff::hash_password(*next);
-    auto ended = store_.call([&](store::database& db) {
+    auto ended = store_.call([&](store::unit_of_work& db) {
         staff::set_password(db, me_id.who.id, new_hash);
         // Whoever knew the old password is signed out everywhere else.
         auto ids = staff::end_sessions_of(db, me_id.who.id, me_id.session_id);
@@ -371,8 +371,8 @@ response staff_api::change_password(const call& c) {
 
 response staff_api::totp_status(const call& c) {
     const auto& me_id = c.me();
-    auto status =
-        store_.call([&](store::database& db) { return staff::two_factor_of(db, me_id.who.id); });
+    auto status = store_.call(
+        [&](store::unit_of_work& db) { return staff::two_factor_of(db, me_id.who.id); });
     return json_response(
         200, json::serialize(json::object{{"enrolled", status.enrolled},
                                           {"required", me_id.totp_required},
@@ -381,8 +381,9 @@ response staff_api::totp_status(const call& c) {
 
 response staff_api::totp_enrol(const call& c) {
     const auto& me_id = c.me();
-    auto secret = store_.call(
-        [&](store::database& db) { return staff::begin_totp_enrolment(db, keys_, me_id.who.id); });
+    auto secret = store_.call([&](store::unit_of_work& db) {
+        return staff::begin_totp_enrolment(db, keys_, me_id.who.id);
+    });
     auto uri = staff::otpauth_uri("Safe Connect", me_id.who.email, secret);
     auto qr = staff::make_qr_code(uri);
     if (!qr) return error_response({errc::internal, "the QR code could not be drawn"});
@@ -399,7 +400,7 @@ response staff_api::totp_confirm(const call& c) {
     if (!fields) return error_response(fields.error());
     const auto* code = &(*fields)[0];
     auto now = clock_.now();
-    auto codes = store_.call([&](store::database& db) {
+    auto codes = store_.call([&](store::unit_of_work& db) {
         auto confirmed = staff::confirm_totp_enrolment(db, keys_, me_id.who.id, *code, now);
         if (confirmed) {
             // The code just entered is this session's second factor.
@@ -422,7 +423,8 @@ response staff_api::totp_confirm(const call& c) {
 }
 
 response staff_api::security_settings(const call&) {
-    auto roles = store_.call([](store::database& db) { return staff::roles_requiring_totp(db); });
+    auto roles =
+        store_.call([](store::unit_of_work& db) { return staff::roles_requiring_totp(db); });
     return json_response(200,
                          json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
 }
@@ -446,7 +448,7 @@ response staff_api::set_security_settings(const call& c) {
         if (!contains(roles, *r)) roles.push_back(*r);
     }
     auto now = clock_.now();
-    store_.call([&](store::database& db) {
+    store_.call([&](store::unit_of_work& db) {
         staff::set_roles_requiring_totp(db, roles);
         std::string value;
         for (auto r : roles) value += (value.empty() ? "" : ",") + std::string(staff::role_name(r));
@@ -464,7 +466,7 @@ response staff_api::me(const call& c) {
 }
 
 response staff_api::list_users(const call&) {
-    auto members = store_.call([](store::database& db) { return staff::list_members(db); });
+    auto members = store_.call([](store::unit_of_work& db) { return staff::list_members(db); });
     json::array list;
     for (const auto& m : members) list.push_back(user_json(m));
     return json_response(200, json::serialize(json::object{{"users", list}}));
@@ -486,7 +488,7 @@ response staff_api::add_user(const call& c) {
     }
     auto hash = staff::hash_password(*password);
     auto now = clock_.now();
-    auto added = store_.call([&](store::database& db) {
+    auto added = store_.call([&](store::unit_of_work& db) {
         auto m = staff::add_member(db, *email, *name, *r, hash, now);
         if (m) privacy::audit(db, now, actor, "account_added", "staff " + std::to_string(m->id));
         return m;
@@ -507,7 +509,7 @@ response staff_api::disable_user(const call& c) {
                                "administrator"});
     }
     auto now = clock_.now();
-    auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
+    auto found = store_.call([&](store::unit_of_work& db) -> std::optional<staff::member> {
         if (!staff::find_member(db, id)) return std::nullopt;
         staff::disable_member(db, id);
         privacy::audit(db, now, actor, "account_disabled", "staff " + std::to_string(id));
@@ -523,7 +525,7 @@ response staff_api::reset_user_totp(const call& c) {
     auto id = c.params.integer("id");
     auto actor = c.me().who.id;
     auto now = clock_.now();
-    auto found = store_.call([&](store::database& db) -> std::optional<staff::member> {
+    auto found = store_.call([&](store::unit_of_work& db) -> std::optional<staff::member> {
         if (!staff::find_member(db, id)) return std::nullopt;
         staff::reset_two_factor(db, id);
         // A lost phone may be a stolen one: its sessions end too.

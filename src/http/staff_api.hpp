@@ -18,7 +18,7 @@
 #include "privacy/keyring.hpp"
 #include "staff/login_throttle.hpp"
 #include "staff/sessions.hpp"
-#include "store/sqlite/worker.hpp"
+#include "store/worker.hpp"
 
 namespace sc::http {
 

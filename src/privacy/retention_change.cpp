@@ -17,7 +17,7 @@ core::result<policy_version> change_retention(store::worker& store, policy_regis
     }
     int before = setting.hours();
     auto markdown = policy.latest_markdown();
-    auto published = store.call([&](store::database& db) {
+    auto published = store.call([&](store::unit_of_work& db) {
         set_retention_hours(db, hours);
         audit(db, now, staff_id, "retention_changed",
               std::to_string(before) + " -> " + std::to_string(hours) + " hours");

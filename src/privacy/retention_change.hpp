@@ -9,7 +9,7 @@
 #include "core/error.hpp"
 #include "privacy/policy.hpp"
 #include "privacy/retention.hpp"
-#include "store/sqlite/worker.hpp"
+#include "store/worker.hpp"
 
 namespace sc::privacy {
 

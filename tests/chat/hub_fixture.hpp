@@ -11,6 +11,7 @@
 #include "chat/hub.hpp"
 #include "core/random.hpp"
 #include "core/temp_dir.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>
@@ -213,7 +214,7 @@ class hub_test : public ::testing::Test {
   protected:
     void SetUp() override {
         keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
-        store_ = std::make_unique<store::worker>(db_path_, vault_path_);
+        store_ = std::make_unique<store::sqlite_worker>(db_path_, vault_path_);
         ana_ = add_staff("ana@example.org", "Ana", staff::role::coordinator);
         ben_ = add_staff("ben@example.org", "Ben", staff::role::coordinator);
         sam_ = add_staff("sam@example.org", "Sam", staff::role::supervisor);
@@ -246,7 +247,7 @@ class hub_test : public ::testing::Test {
     void restart() {
         shut_down();
         keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
-        store_ = std::make_unique<store::worker>(db_path_, vault_path_);
+        store_ = std::make_unique<store::sqlite_worker>(db_path_, vault_path_);
         start_hub();
     }
 

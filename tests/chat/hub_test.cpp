@@ -730,7 +730,7 @@ TEST_F(hub_test, a_chat_whose_key_cannot_be_unsealed_is_closed_and_left_to_the_p
     shut_down();
     std::filesystem::remove(dir_ / "master.key");
     keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
-    store_ = std::make_unique<store::worker>(db_path_, vault_path_);
+    store_ = std::make_unique<store::sqlite_worker>(db_path_, vault_path_);
     start_hub();
     EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "closed");
     EXPECT_GT(query<std::int64_t>("SELECT closed_at FROM conversations WHERE id = ?", v.id), 0);

@@ -33,7 +33,7 @@ constexpr int inputs_per_world = 5000;
 struct world {
     world() {
         keys = std::make_unique<privacy::keyring>(dir / "master.key");
-        store = std::make_unique<store::worker>(dir / "http.db", dir / "keys.db");
+        store = std::make_unique<store::sqlite_worker>(dir / "http.db", dir / "keys.db");
         store->call([&](store::database& db) {
             if (!staff::add_member(db, "admin@example.org", "Alex", staff::role::admin,
                                    password_hash(), clock.now())) {

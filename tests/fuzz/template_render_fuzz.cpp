@@ -25,7 +25,7 @@ struct world {
         fuzz::init_process();
         std::filesystem::create_directory(dir / "content");
         config.content_dir = dir / "content";
-        store = std::make_unique<store::worker>(dir / "pages.db", dir / "keys.db");
+        store = std::make_unique<store::sqlite_worker>(dir / "pages.db", dir / "keys.db");
         admin = store->call([&](store::database& db) {
             return staff::add_member(db, "admin@example.org", "Admin", staff::role::admin,
                                      "not used", clock.now())

@@ -11,6 +11,7 @@
 #include "privacy/retention.hpp"
 #include "privacy/traffic.hpp"
 #include "staff/accounts.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -73,7 +74,7 @@ class http_test : public ::testing::Test {
 
     void SetUp() override {
         keys_ = std::make_unique<privacy::keyring>(dir_ / "master.key");
-        store_ = std::make_unique<store::worker>(dir_ / "http.db", dir_ / "keys.db");
+        store_ = std::make_unique<store::sqlite_worker>(dir_ / "http.db", dir_ / "keys.db");
         admin_ = add_staff("admin@example.org", "Alex", staff::role::admin);
         coordinator_ = add_staff("ana@example.org", "Ana", staff::role::coordinator);
         assets_ = std::make_unique<asset_catalog>();

@@ -1,6 +1,7 @@
 // Changing the retention period: stored, audited, and published as a policy version that
 // states it, with versions scheduled for later promising it too.
 #include "privacy/retention_change.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <gtest/gtest.h>
 
@@ -44,7 +45,7 @@ class retention_change_test : public ::testing::Test {
     }
 
     test_support::temp_dir dir_;
-    store::worker store_{dir_ / "main.db", dir_ / "keys.db"};
+    store::sqlite_worker store_{dir_ / "main.db", dir_ / "keys.db"};
     core::manual_clock clock_;
     policy_registry policy_;
     retention_setting setting_{72};

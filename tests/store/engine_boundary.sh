@@ -21,7 +21,7 @@ if [ -n "$named" ]; then
 fi
 
 # Statements run on a connection, transactions, and SQL in string literals.
-sql='\b(db|db_|database)(\.|->)(prepare|exec|changes|last_insert_id)\(|store::transaction|"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_.]+ SET|DELETE FROM|PRAGMA|BEGIN|SAVEPOINT|ATTACH)\b'
+sql='\b(db|db_|database|sql\(\))(\.|->)(prepare|exec|changes|last_insert_id)\(|store::transaction|"[^"]*\b(SELECT|INSERT INTO|UPDATE [a-z_.]+ SET|DELETE FROM|PRAGMA|BEGIN|SAVEPOINT|ATTACH)\b'
 running=$(outside_engine "$sql")
 listed=$(grep -v '^#' "$allowed" | grep . | sort)
 new=$(comm -23 <(echo "$running") <(echo "$listed") | grep .)

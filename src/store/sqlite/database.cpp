@@ -8,9 +8,7 @@ namespace sc::store {
 namespace {
 
 [[noreturn]] void throw_error(sqlite3* db, int code, std::string_view what) {
-    store_error e(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
-    e.sqlite_code = code;
-    throw e;
+    throw store_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(code)));
 }
 
 }  // namespace
@@ -115,6 +113,8 @@ std::int64_t database::last_insert_id() const { return sqlite3_last_insert_rowid
 
 int database::changes() const { return sqlite3_changes(db_); }
 
+bool database::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 void database::attach(const std::filesystem::path& path, const std::string& schema) {
     prepare("ATTACH DATABASE ? AS " + schema).bind(1, path.string()).run();
     exec("PRAGMA " + schema + ".auto_vacuum=INCREMENTAL; PRAGMA " + schema +
@@ -129,9 +129,7 @@ void database::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        store_error e("exec: " + msg);
-        e.sqlite_code = rc;
-        throw e;
+        throw store_error("exec: " + msg);
     }
 }
 

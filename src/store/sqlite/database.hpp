@@ -2,10 +2,11 @@
 // bind, step. Errors throw store_error; callers at the edge turn them into results.
 #pragma once
 
+#include "store/error.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,11 +18,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace sc::store {
-
-struct store_error : std::runtime_error {
-    using std::runtime_error::runtime_error;
-    int sqlite_code = 0;
-};
 
 /// NULL, integer, text or blob: what a parameter binds to.
 using value = std::variant<std::nullptr_t, std::int64_t, std::string, std::vector<unsigned char>>;
@@ -71,6 +67,8 @@ class database {
     void exec(std::string_view sql);
     std::int64_t last_insert_id() const;
     int changes() const;
+    /// True between BEGIN (or a first SAVEPOINT) and its COMMIT or ROLLBACK.
+    bool in_transaction() const;
     sqlite3* handle() const { return db_; }
 
   private:

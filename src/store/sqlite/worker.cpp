@@ -2,19 +2,21 @@
 
 #include "core/log.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/unit_of_work.hpp"
 
 #include <vector>
 
 namespace sc::store {
 
-worker::worker(const std::filesystem::path& path, const std::filesystem::path& vault_path)
+sqlite_worker::sqlite_worker(const std::filesystem::path& path,
+                             const std::filesystem::path& vault_path)
     : db_(open_store(path, vault_path)) {
     thread_ = std::thread([this] { run(); });
 }
 
-worker::~worker() { stop(); }
+sqlite_worker::~sqlite_worker() { stop(); }
 
-void worker::stop() {
+void sqlite_worker::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
@@ -23,15 +25,7 @@ void worker::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
-void worker::submit(work_fn work, done_fn done) {
-    enqueue({std::move(work), std::move(done), false});
-}
-
-void worker::submit_maintenance(work_fn work, done_fn done) {
-    enqueue({std::move(work), std::move(done), true});
-}
-
-void worker::enqueue(job j) {
+void sqlite_worker::enqueue(job j) {
     {
         std::lock_guard lock(mutex_);
         // A completion may queue follow-up work while the worker drains for stop(): it runs
@@ -47,7 +41,7 @@ void worker::enqueue(job j) {
     if (j.done) j.done(core::fail(core::errc::unavailable, "the store has stopped"));
 }
 
-void worker::run() {
+void sqlite_worker::run() {
     for (;;) {
         std::deque<job> pending;
         {
@@ -71,10 +65,11 @@ void worker::run() {
     }
 }
 
-void worker::run_maintenance(job& j) {
+void sqlite_worker::run_maintenance(job& j) {
     core::result<> outcome;
     try {
-        j.work(*db_);
+        sqlite_unit_of_work work(*db_);
+        j.work(work);
     } catch (const std::exception& e) {
         spdlog::error("event=store_maintenance_failed detail=\"{}\"", e.what());
         outcome = core::fail(core::errc::internal, "storage failed");
@@ -82,7 +77,7 @@ void worker::run_maintenance(job& j) {
     finish(j, outcome);
 }
 
-void worker::finish(job& j, const core::result<>& outcome) {
+void sqlite_worker::finish(job& j, const core::result<>& outcome) {
     if (!j.done) return;
     // A completion that throws must not take the store thread, and so the server, with it.
     try {
@@ -92,17 +87,18 @@ void worker::finish(job& j, const core::result<>& outcome) {
     }
 }
 
-void worker::run_batch(std::deque<job>& batch) {
+void sqlite_worker::run_batch(std::deque<job>& batch) {
     if (batch.empty()) return;
     std::vector<core::result<>> outcomes;
     outcomes.reserve(batch.size());
     bool committed = false;
     try {
         transaction tx(*db_);
+        sqlite_unit_of_work work(*db_);
         for (auto& j : batch) {
             db_->exec("SAVEPOINT job");
             try {
-                j.work(*db_);
+                j.work(work);
                 db_->exec("RELEASE job");
                 outcomes.emplace_back();
             } catch (const std::exception& e) {

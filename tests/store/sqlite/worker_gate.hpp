@@ -16,7 +16,7 @@ class worker_gate {
     explicit worker_gate(store::worker& w) {
         auto entered = std::make_shared<std::promise<void>>();
         auto entered_future = entered->get_future();
-        w.submit([entered, opened = opened_.get_future().share()](store::database&) {
+        w.submit([entered, opened = opened_.get_future().share()](store::unit_of_work&) {
             entered->set_value();
             // Bounded so a failing test cannot hang the worker forever.
             opened.wait_for(std::chrono::seconds(30));

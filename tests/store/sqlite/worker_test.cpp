@@ -55,7 +55,7 @@ void insert_item(database& db, const std::string& name) {
 class worker_test : public ::testing::Test {
   protected:
     void SetUp() override {
-        worker_ = std::make_unique<worker>(path_, vault_path_);
+        worker_ = std::make_unique<sqlite_worker>(path_, vault_path_);
         worker_->call([](database& db) { db.exec("CREATE TABLE items (name TEXT NOT NULL)"); });
     }
     void TearDown() override { worker_.reset(); }
@@ -223,6 +223,35 @@ TEST_F(worker_test, maintenance_jobs_run_outside_any_transaction) {
     });
     EXPECT_NE(autocommit, 0);
     EXPECT_EQ(committed_items(), std::vector<std::string>{"own transaction"});
+}
+
+TEST_F(worker_test, atomically_commits_a_maintenance_jobs_steps_or_none_of_them) {
+    worker_->call_maintenance([](unit_of_work& work) {
+        work.atomically([&] { insert_item(work, "first step"); });
+        try {
+            work.atomically([&] {
+                insert_item(work, "half a step");
+                throw std::runtime_error("the disk is full");
+            });
+        } catch (const std::runtime_error&) {
+        }
+        EXPECT_NE(sqlite3_get_autocommit(work.sql().handle()), 0) << "each step committed";
+    });
+    EXPECT_EQ(committed_items(), std::vector<std::string>{"first step"});
+}
+
+TEST_F(worker_test, atomically_inside_an_ordinary_job_undoes_only_its_steps) {
+    worker_->call([](unit_of_work& work) {
+        insert_item(work, "the job's own");
+        try {
+            work.atomically([&] {
+                insert_item(work, "undone");
+                throw std::runtime_error("no");
+            });
+        } catch (const std::runtime_error&) {
+        }
+    });
+    EXPECT_EQ(committed_items(), std::vector<std::string>{"the job's own"});
 }
 
 TEST_F(worker_test, maintenance_jobs_keep_their_place_in_the_order) {

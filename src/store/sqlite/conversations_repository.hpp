@@ -1,0 +1,17 @@
+// The SQLite engine's repository of conversations and their messages, and the claims on them.
+#pragma once
+
+#include "store/conversations.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace sc::store {
+
+class sqlite_conversation_repository final : public conversation_repository {
+  public:
+    explicit sqlite_conversation_repository(database& db) : db_(db) {}
+
+  private:
+    [[maybe_unused]] database& db_;
+};
+
+}  // namespace sc::store

@@ -1,0 +1,45 @@
+// What a store job receives: the repositories it may use, all writing into one transaction
+// of the engine (decision 0006). Everything a job writes, through any repository, commits
+// together or not at all; the job's completion runs only once that commit is durable.
+#pragma once
+
+#include <functional>
+
+namespace sc::store {
+
+class database;  // the SQLite engine's connection; only while domains still run SQL
+class audit_repository;
+class conversation_repository;
+class evaluation_repository;
+class key_vault;
+class policy_repository;
+class staff_repository;
+class traffic_repository;
+
+class unit_of_work {
+  public:
+    unit_of_work() = default;
+    unit_of_work(const unit_of_work&) = delete;
+    unit_of_work& operator=(const unit_of_work&) = delete;
+    virtual ~unit_of_work() = default;
+
+    virtual conversation_repository& conversations() = 0;
+    virtual key_vault& keys() = 0;
+    virtual evaluation_repository& evaluations() = 0;
+    virtual staff_repository& staff() = 0;
+    virtual audit_repository& audit() = 0;
+    virtual policy_repository& policy() = 0;
+    virtual traffic_repository& traffic() = 0;
+
+    /// For maintenance jobs, which run outside the batch's transaction: runs `steps` in a
+    /// transaction of its own and commits it before returning (inside an ordinary job, it is
+    /// part of that job's transaction).
+    virtual void atomically(const std::function<void()>& steps) = 0;
+
+    /// The engine's connection, for the domains that still run SQL of their own until they
+    /// go through their repository (tests/store/sql_outside_engine.txt lists them).
+    virtual database& sql() = 0;
+    operator database&() { return sql(); }  // NOLINT(google-explicit-constructor)
+};
+
+}  // namespace sc::store
