@@ -1,0 +1,3 @@
+#include "store/sqlite/evaluations_repository.hpp"
+
+namespace sc::store {}  // namespace sc::store

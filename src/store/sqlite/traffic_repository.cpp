@@ -1,0 +1,3 @@
+#include "store/sqlite/traffic_repository.hpp"
+
+namespace sc::store {}  // namespace sc::store
