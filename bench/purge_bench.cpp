@@ -3,12 +3,12 @@
 // size of the files before and after.
 //
 //   purge_bench [--conversations N] [--messages M] [--vacuum]
-#include "chat/conversation_store.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "privacy/keyring.hpp"
 #include "privacy/purge.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/unit_of_work.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -61,9 +61,9 @@ double seconds_since(steady::time_point start) {
 }
 
 // A closed conversation as the hub leaves it: key in the vault, messages encrypted.
-void add_closed_conversation(store::database& db, const privacy::keyring& keys, int messages,
+void add_closed_conversation(store::unit_of_work& work, const privacy::keyring& keys, int messages,
                              std::int64_t closed_at) {
-    chat::conversation_row row;
+    store::conversation_row row;
     row.id = core::random_hex(16);
     row.lang = "en";
     row.status = "waiting";
@@ -71,9 +71,10 @@ void add_closed_conversation(store::database& db, const privacy::keyring& keys, 
     privacy::secret_key key;
     row.sealed_key = keys.seal(key, row.id);
     row.created_at = closed_at - 1800;
-    chat::insert_conversation(db, row);
+    work.keys().put(row.id, row.sealed_key);
+    work.conversations().insert(row);
     for (int seq = 1; seq <= messages; ++seq) {
-        chat::stored_message m;
+        store::stored_message m;
         m.seq = seq;
         m.sender = seq % 2 ? "visitor" : "advocate";
         m.client_id = core::random_hex(8);
@@ -81,10 +82,10 @@ void add_closed_conversation(store::database& db, const privacy::keyring& keys, 
                            R"(happened last night, it is getting worse and I am scared."})";
         m.sealed_body = privacy::encrypt(key, body, row.id + ":" + std::to_string(seq));
         m.created_at = row.created_at + seq * 30;
-        chat::insert_message(db, row.id, m);
+        work.conversations().append_message(row.id, m);
     }
-    chat::mark_closed(db, row.id, "advocate", closed_at);
-    chat::set_disposition(db, row.id, "information");
+    work.conversations().mark_closed(row.id, "advocate", closed_at);
+    work.conversations().set_disposition(row.id, "information");
 }
 
 }  // namespace
@@ -96,18 +97,19 @@ int main(int argc, char** argv) {
     {
         privacy::keyring keys(dir / "master.key");
         auto db = store::open_store(dir / "safeconnect.db", dir / "keys.db");
+        store::sqlite_unit_of_work work(*db);
         core::system_clock clock;
         auto closed_at = core::unix_seconds(clock.now()) - 7 * 24 * 3600;
 
         auto start = steady::now();
         for (int done = 0; done < opt.conversations;) {
-            store::transaction tx(*db);
-            for (int i = 0; i < 1000 && done < opt.conversations; ++i, ++done) {
-                add_closed_conversation(*db, keys, opt.messages, closed_at);
-            }
-            tx.commit();
+            work.atomically([&] {
+                for (int i = 0; i < 1000 && done < opt.conversations; ++i, ++done) {
+                    add_closed_conversation(work, keys, opt.messages, closed_at);
+                }
+            });
         }
-        privacy::truncate_write_ahead_logs(*db);
+        work.flush_erased();
         double fill_s = seconds_since(start);
         auto before = size_of(dir);
 
@@ -115,11 +117,11 @@ int main(int argc, char** argv) {
         int erased = 0;
         for (;;) {
             auto batch =
-                privacy::purge_expired(*db, keys, clock.now(), std::chrono::hours(72), 500);
+                privacy::purge_expired(work, keys, clock.now(), std::chrono::hours(72), 500);
             if (batch.purged.empty()) break;
             erased += static_cast<int>(batch.purged.size());
         }
-        privacy::truncate_write_ahead_logs(*db);
+        work.flush_erased();
         double purge_s = seconds_since(start);
         auto after = size_of(dir);
 

@@ -19,6 +19,7 @@
 #include "staff/accounts.hpp"
 #include "store/sqlite/backup.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/unit_of_work.hpp"
 #include "store/sqlite/worker.hpp"
 
 #include <sys/stat.h>
@@ -157,10 +158,11 @@ int purge(const core::config& config, const std::string& stop_after) {
     privacy::keyring keys(config.key_path());
     auto store_db = store::open_store(config.database_path(), config.vault_path());
     auto& db = *store_db;
+    store::sqlite_unit_of_work work(db);
     core::system_clock clock;
     auto now = clock.now();
     int hours = privacy::retention_hours(db, config.retention_hours);
-    int repaired = privacy::repair_partial_erasures(db);
+    int repaired = privacy::repair_partial_erasures(work);
     int total = 0;
     int evaluations = 0;
     auto halt_at = privacy::parse_purge_step(stop_after);
@@ -171,7 +173,7 @@ int purge(const core::config& config, const std::string& stop_after) {
     };
     for (;;) {
         auto batch = privacy::purge_expired(
-            db, keys, now, std::chrono::hours(hours), 100,
+            work, keys, now, std::chrono::hours(hours), 100,
             halt_at ? privacy::purge_observer(halt) : privacy::purge_observer());
         if (!batch.purged.empty()) {
             store::transaction tx(db);
@@ -186,7 +188,7 @@ int purge(const core::config& config, const std::string& stop_after) {
         }
         if (batch.purged.empty()) break;
     }
-    privacy::truncate_write_ahead_logs(db);
+    work.flush_erased();
     std::cout << "purge done: " << total << " conversations erased, " << evaluations
               << " evaluation records written, " << repaired
               << " left-overs of an interrupted erasure removed (retention " << hours

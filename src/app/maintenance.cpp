@@ -75,9 +75,8 @@ void maintenance::purge_batch(int purged_so_far) {
                 return;
             }
             spdlog::info("event=retention_purge conversations={}", total);
-            store_.submit_maintenance(
-                [](store::unit_of_work& db) { privacy::truncate_write_ahead_logs(db); },
-                [this](core::result<>) { purging_ = false; });
+            store_.submit_maintenance([](store::unit_of_work& work) { work.flush_erased(); },
+                                      [this](core::result<>) { purging_ = false; });
         });
 }
 

@@ -1,11 +1,12 @@
 #include "chat/hub.hpp"
 
-#include "chat/conversation_store.hpp"
 #include "chat/frames.hpp"
 #include "core/log.hpp"
 #include "core/random.hpp"
 #include "privacy/audit.hpp"
 #include "privacy/evaluation.hpp"
+#include "store/conversations.hpp"
+#include "store/key_vault.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -42,9 +43,9 @@ hub::hub(store::worker& store, const privacy::keyring& keys, const privacy::poli
 
 void hub::load() {
     auto now = core::unix_seconds(clock_.now());
-    auto rows = store_.call([now](store::unit_of_work& db) {
-        close_unreadable_conversations(db, now);
-        return load_live_conversations(db);
+    auto rows = store_.call([now](store::unit_of_work& work) {
+        work.conversations().close_keyless(now);
+        return work.conversations().live();
     });
     auto members = store_.call([](store::unit_of_work& db) { return staff::list_members(db); });
     std::vector<std::string> unreadable;
@@ -81,8 +82,8 @@ void hub::load() {
         c.policy_version = r.policy_version;
         c.visitor_gone_at = clock_.now();  // nobody is connected after a restart
         c.needs_disposition = c.state == status::closed;
-        auto ids =
-            store_.call([id = r.id](store::unit_of_work& db) { return load_client_ids(db, id); });
+        auto ids = store_.call(
+            [id = r.id](store::unit_of_work& work) { return work.conversations().client_ids(id); });
         for (const auto& m : ids) {
             c.log.remember(conversations::parse_sender(m.sender).value_or(sender::system),
                            m.client_id, m.seq);
@@ -92,8 +93,8 @@ void hub::load() {
         conversations_.emplace(c.id, std::move(c));
     }
     if (!unreadable.empty()) {
-        store_.call([&](store::unit_of_work& db) {
-            for (const auto& id : unreadable) close_unreadable_conversation(db, id, now);
+        store_.call([&](store::unit_of_work& work) {
+            for (const auto& id : unreadable) work.conversations().close_unreadable(id, now);
         });
     }
     spdlog::info("event=conversations_loaded live={} waiting={}", conversations_.size(),
@@ -125,7 +126,7 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     c.visitor = l;
     c.visitor_key = l.get();
 
-    conversation_row row;
+    store::conversation_row row;
     row.id = c.id;
     row.lang = c.lang;
     row.status = conversations::name(status::waiting);
@@ -144,7 +145,10 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     conversations_.emplace(id, std::move(c));
     std::weak_ptr<link> weak = l;
     store_.submit(
-        [row = std::move(row)](store::unit_of_work& db) { insert_conversation(db, row); },
+        [row = std::move(row)](store::unit_of_work& work) {
+            work.keys().put(row.id, row.sealed_key);
+            work.conversations().insert(row);
+        },
         [this, id, token, weak](core::result<> r) {
             section inner(*this);
             auto* conv = find(id);
@@ -188,12 +192,12 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
 
     std::int64_t through = c->log.last_seq();
     std::int64_t after = std::clamp<std::int64_t>(last_seq, 0, through);
-    auto messages = std::make_shared<std::vector<stored_message>>();
+    auto messages = std::make_shared<std::vector<store::stored_message>>();
     std::string id = c->id;
     std::weak_ptr<link> weak = l;
     store_.submit(
-        [messages, id, after, through](store::unit_of_work& db) {
-            *messages = load_messages(db, id, after, through);
+        [messages, id, after, through](store::unit_of_work& work) {
+            *messages = work.conversations().messages(id, after, through);
         },
         [this, messages, id, weak](core::result<> r) {
             section inner(*this);
@@ -344,8 +348,8 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
         *c, frames::body::advocate_joined(staff_names_[staff_id]), sender::system, std::nullopt, "",
         {.also =
              [conversation_id, staff_id, at = core::unix_seconds(now),
-              lost](store::unit_of_work& db) {
-                 if (!claim_waiting(db, conversation_id, staff_id, at)) {
+              lost](store::unit_of_work& work) {
+                 if (!work.conversations().claim_waiting(conversation_id, staff_id, at)) {
                      *lost = true;
                      throw store::store_error("the chat is no longer waiting");
                  }
@@ -428,8 +432,8 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     append(
         *c, frames::body::transferred(staff_names_[to]), sender::system, std::nullopt, "",
         {.also =
-             [conversation_id, from, to, lost](store::unit_of_work& db) {
-                 if (!claim_transfer(db, conversation_id, from, to)) {
+             [conversation_id, from, to, lost](store::unit_of_work& work) {
+                 if (!work.conversations().claim_transfer(conversation_id, from, to)) {
                      *lost = true;
                      throw store::store_error("the chat is no longer with its holder");
                  }
@@ -494,9 +498,9 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
     std::string id = c.id;
     auto evaluation = record_evaluation(c, disposition);
     store_.submit(
-        [id, disposition, evaluation](store::unit_of_work& db) {
-            set_disposition(db, id, disposition);
-            evaluation(db);
+        [id, disposition, evaluation](store::unit_of_work& work) {
+            work.conversations().set_disposition(id, disposition);
+            evaluation(work);
         },
         [this, id](core::result<> r) {
             section inner(*this);
@@ -748,7 +752,7 @@ void hub::append(conversation& c, json::object body, sender from,
     p.client_id = client_id;
     p.staff_id = staff_id;
     p.message = frames::message_object(body, p.number.seq, core::unix_seconds(now));
-    stored_message row;
+    store::stored_message row;
     row.seq = p.number.seq;
     row.sender = conversations::name(from);
     row.staff_id = staff_id;
@@ -758,9 +762,9 @@ void hub::append(conversation& c, json::object body, sender from,
     row.created_at = core::unix_seconds(now);
     if (from == sender::visitor) row.policy_version = policy_.in_force(now);
     store_.submit(
-        [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::unit_of_work& db) {
-            if (also) also(db);
-            insert_message(db, id, row);
+        [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::unit_of_work& work) {
+            if (also) also(work);
+            work.conversations().append_message(id, row);
         },
         [this, p = std::move(p), applied = std::move(hooks.applied), then = std::move(hooks.then),
          failed = std::move(hooks.failed)](core::result<> r) {
@@ -827,11 +831,11 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             it->second.replay_through[conversation_id] = through;
         }
     }
-    auto messages = std::make_shared<std::vector<stored_message>>();
+    auto messages = std::make_shared<std::vector<store::stored_message>>();
     auto now = clock_.now();
     store_.submit(
         [messages, conversation_id, after_seq, through, staff_id, now](store::unit_of_work& db) {
-            *messages = load_messages(db, conversation_id, after_seq, through);
+            *messages = db.conversations().messages(conversation_id, after_seq, through);
             privacy::audit(db, now, staff_id, "transcript_opened", conversation_id);
         },
         [this, messages, conversation_id, to](core::result<> r) {
@@ -872,10 +876,10 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
     append(c, frames::body::ended(who), sender::system, std::nullopt, "",
            {.also =
                 [id, who, at = core::unix_seconds(now), disposition,
-                 evaluation](store::unit_of_work& db) {
-                    mark_closed(db, id, who, at);
-                    if (!disposition.empty()) set_disposition(db, id, disposition);
-                    if (evaluation) evaluation(db);
+                 evaluation](store::unit_of_work& work) {
+                    work.conversations().mark_closed(id, who, at);
+                    if (!disposition.empty()) work.conversations().set_disposition(id, disposition);
+                    if (evaluation) evaluation(work);
                 },
             .applied =
                 [this, id, who, now, owes = outcome.advocate_owes_disposition]() {
@@ -933,8 +937,8 @@ hub::extra_work hub::record_evaluation(const conversation& c,
     facts.disposition = disposition;
     facts.policy_version = c.policy_version;
     auto record = privacy::evaluate(facts);
-    return [record, id = c.id](store::unit_of_work& db) {
-        if (privacy::claim_evaluation(db, id)) privacy::insert_evaluation(db, record);
+    return [record, id = c.id](store::unit_of_work& work) {
+        if (work.conversations().claim_evaluation(id)) privacy::insert_evaluation(work, record);
     };
 }
 

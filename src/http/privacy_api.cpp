@@ -149,7 +149,7 @@ response privacy_api::purge(const call& c) {
         store::transaction tx(db);
         privacy::audit(db, now, me.id, "conversation_purged", conversation_id);
         tx.commit();
-        privacy::truncate_write_ahead_logs(db);
+        db.flush_erased();
         return r;
     });
     if (!done) return error_response(done.error());

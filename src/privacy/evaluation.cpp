@@ -132,31 +132,9 @@ evaluation evaluate(const conversation_facts& f) {
     return e;
 }
 
-bool claim_evaluation(store::database& db, const std::string& conversation_id) {
-    db.prepare("UPDATE conversations SET evaluated = 1 WHERE id = ? AND evaluated = 0")
-        .bind(1, conversation_id)
-        .run();
-    return db.changes() == 1;
-}
-
-void insert_evaluation(store::database& db, const evaluation& e) {
-    db.prepare(
-          "INSERT INTO evaluations (id, day, channel, lang, wait, duration, age_band, gender,"
-          " state, heard_about, disposition, policy_version)"
-          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, core::random_hex(16))
-        .bind(2, e.day)
-        .bind(3, e.channel)
-        .bind(4, e.lang)
-        .bind(5, e.wait)
-        .bind(6, e.duration)
-        .bind(7, e.age_band)
-        .bind(8, e.gender)
-        .bind(9, e.state)
-        .bind(10, e.heard_about)
-        .bind(11, e.disposition)
-        .bind(12, e.policy_version)
-        .run();
+void insert_evaluation(store::unit_of_work& work, evaluation e) {
+    e.id = core::random_hex(16);
+    work.evaluations().insert(e);
 }
 
 }  // namespace sc::privacy

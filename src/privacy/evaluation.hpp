@@ -5,7 +5,8 @@
 #pragma once
 
 #include "core/clock.hpp"
-#include "store/sqlite/database.hpp"
+#include "store/evaluations.hpp"
+#include "store/unit_of_work.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -26,25 +27,14 @@ struct conversation_facts {
     std::int64_t policy_version = 1;
 };
 
-struct evaluation {
-    std::string day;  // YYYY-MM-DD (UTC)
-    std::string channel;
-    std::string lang;
-    std::string wait;
-    std::string duration;
-    std::string age_band;
-    std::string gender;
-    std::string state;
-    std::string heard_about;
-    std::string disposition;
-    std::int64_t policy_version = 1;
-};
+/// A record as it is stored; evaluate() leaves its id empty, insert_evaluation() draws one.
+using evaluation = store::evaluation_row;
 
 evaluation evaluate(const conversation_facts& facts);
-/// Marks a conversation as evaluated; false when it already was or is gone, in which case no
-/// record may be written (each conversation gets exactly one).
-bool claim_evaluation(store::database& db, const std::string& conversation_id);
-void insert_evaluation(store::database& db, const evaluation& e);
+/// Stores the record under a random id, so neither its order nor its key leads back to the
+/// conversation. Claim the conversation's evaluation first (conversation_repository::
+/// claim_evaluation): each conversation gets exactly one.
+void insert_evaluation(store::unit_of_work& work, evaluation e);
 
 // The coarse scales, exposed for tests.
 std::string wait_bucket(std::optional<std::chrono::seconds> wait);

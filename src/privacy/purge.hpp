@@ -4,16 +4,17 @@
 //   1. write the evaluation record of any conversation that lacks one (it needs the key);
 //   2. destroy the keys in the vault: from here on nothing can read the conversations;
 //   3. delete their rows (secure_delete overwrites them).
-// A crash after any step leaves a state the next purge finishes. Afterwards the write-ahead
-// logs are truncated so no file holds the old pages, and any earlier copy (a backup) is
-// unreadable because the key existed only in the vault. These functions manage their own
-// transactions: call them outside one (a store maintenance job, or the command line).
+// A crash after any step leaves a state the next purge finishes. Afterwards the caller
+// flushes the erased pages out of every file (unit_of_work::flush_erased), and any earlier
+// copy (a backup) is unreadable because the key existed only in the vault. These functions
+// commit their steps themselves: call them from a maintenance job (or the command line).
 #pragma once
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "privacy/keyring.hpp"
 #include "store/sqlite/database.hpp"
+#include "store/unit_of_work.hpp"
 
 #include <chrono>
 #include <functional>
@@ -40,23 +41,19 @@ struct purge_batch_result {
 
 /// Erases up to `limit` closed conversations that closed at least `retention` before `now`
 /// and are not on legal hold. Safe to repeat: a crashed run is finished by the next.
-purge_batch_result purge_expired(store::database& db, const keyring& keys, core::time_point now,
-                                 std::chrono::seconds retention, int limit,
+purge_batch_result purge_expired(store::unit_of_work& work, const keyring& keys,
+                                 core::time_point now, std::chrono::seconds retention, int limit,
                                  const purge_observer& after_step = {});
 
 /// Erases one closed conversation now (a supervisor's decision).
-core::result<> purge_conversation(store::database& db, const keyring& keys,
+core::result<> purge_conversation(store::unit_of_work& work, const keyring& keys,
                                   const std::string& conversation_id);
 
 /// Finishes what a crash or a restored file can leave half done: closed conversations whose
 /// key is gone, and keys whose conversation is gone. Safe from any process, also while the
 /// server runs: SQLite commits the main file before the vault, so a new conversation is
 /// never seen as a key without its row. Returns how many were erased.
-int repair_partial_erasures(store::database& db);
-
-/// Returns freed pages to the file system and truncates both write-ahead logs, so deleted
-/// pages survive in no file. Outside any transaction.
-void truncate_write_ahead_logs(store::database& db);
+int repair_partial_erasures(store::unit_of_work& work);
 
 /// How long closed conversations are kept (hours), as set by an administrator.
 int retention_hours(store::database& db, int default_hours);

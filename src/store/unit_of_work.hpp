@@ -36,6 +36,10 @@ class unit_of_work {
     /// part of that job's transaction).
     virtual void atomically(const std::function<void()>& steps) = 0;
 
+    /// For maintenance jobs after an erasure: returns freed pages to the file system and
+    /// truncates the write-ahead logs, so no file still holds a deleted row or key.
+    virtual void flush_erased() = 0;
+
     /// The engine's connection, for the domains that still run SQL of their own until they
     /// go through their repository (tests/store/sql_outside_engine.txt lists them).
     virtual database& sql() = 0;

@@ -4,6 +4,7 @@
 #include "core/known_bug.hpp"
 #include "core/temp_dir.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/unit_of_work.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -112,6 +113,7 @@ class evaluation_store_test : public ::testing::Test {
 
     test_support::temp_dir dir_;
     std::unique_ptr<store::database> db_ = store::open_store(dir_ / "main.db", dir_ / "keys.db");
+    store::sqlite_unit_of_work work_{*db_};
 };
 
 // The promise "nothing connects the user to the individual interaction", checked on the
@@ -131,7 +133,7 @@ TEST_F(evaluation_store_test, evaluation_table_has_no_path_to_a_conversation) {
 TEST_F(evaluation_store_test, inserted_records_get_random_unordered_ids) {
     conversation_facts f;
     f.closed_at = core::from_unix_seconds(1'795'946'645);
-    for (int i = 0; i < 5; ++i) insert_evaluation(*db_, evaluate(f));
+    for (int i = 0; i < 5; ++i) insert_evaluation(work_, evaluate(f));
     auto s = db_->prepare("SELECT id, day FROM evaluations");
     std::set<std::string> ids;
     while (s.step()) {
@@ -167,7 +169,7 @@ TEST_F(evaluation_store_test, neither_the_ids_nor_the_stored_order_reveal_the_or
         for (std::size_t i = 0; i < n; ++i) {
             auto e = evaluate(f);
             e.policy_version = static_cast<std::int64_t>(i);  // the test's marker of the order
-            insert_evaluation(*db_, e);
+            insert_evaluation(work_, e);
         }
         tx.commit();
     }

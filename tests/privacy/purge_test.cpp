@@ -6,6 +6,7 @@
 #include "core/temp_dir.hpp"
 #include "privacy/keyring.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/unit_of_work.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/serialize.hpp>
@@ -88,7 +89,7 @@ class purge_test : public ::testing::Test {
     }
 
     purge_batch_result purge(core::time_point now, int limit = 100) {
-        return purge_expired(*db_, keys_, now, retention, limit);
+        return purge_expired(*work_, keys_, now, retention, limit);
     }
 
     std::int64_t count(const std::string& sql, const std::string& id) {
@@ -118,6 +119,9 @@ class purge_test : public ::testing::Test {
     core::manual_clock clock_;
     keyring keys_{dir_ / "master.key"};
     std::unique_ptr<store::database> db_ = store::open_store(main_path_, vault_path_);
+    // Rebuilt when a test swaps in another store.
+    std::unique_ptr<store::sqlite_unit_of_work> work_ =
+        std::make_unique<store::sqlite_unit_of_work>(*db_);
 };
 
 TEST_F(purge_test, erases_key_messages_and_row_once_retention_has_passed) {
@@ -176,7 +180,7 @@ TEST_F(purge_test, erasure_leaves_key_and_ciphertext_in_no_file) {
     auto c = add({.text = "canary-purge-8c1e-heron"});
     db_->exec("PRAGMA main.wal_checkpoint(PASSIVE); PRAGMA vault.wal_checkpoint(PASSIVE);");
     purge(clock_.now() + retention);
-    truncate_write_ahead_logs(*db_);
+    work_->flush_erased();
     for (const auto& file : {main_path_, std::filesystem::path(main_path_.string() + "-wal"),
                              vault_path_, std::filesystem::path(vault_path_.string() + "-wal")}) {
         auto bytes = test_support::read_bytes(file);
@@ -189,20 +193,20 @@ TEST_F(purge_test, erasure_leaves_key_and_ciphertext_in_no_file) {
 TEST_F(purge_test, purge_conversation_erases_one_closed_conversation_now) {
     auto c = add({});
     auto kept = add({});
-    ASSERT_TRUE(purge_conversation(*db_, keys_, c.id));
+    ASSERT_TRUE(purge_conversation(*work_, keys_, c.id));
     EXPECT_FALSE(exists(c.id));
     EXPECT_TRUE(exists(kept.id));
     EXPECT_EQ(evaluations(), 1);
 }
 
 TEST_F(purge_test, purge_conversation_refuses_open_held_or_unknown_conversations) {
-    auto open = purge_conversation(*db_, keys_, add({.status = "active"}).id);
+    auto open = purge_conversation(*work_, keys_, add({.status = "active"}).id);
     ASSERT_FALSE(open);
     EXPECT_EQ(open.error().code, core::errc::conflict);
-    auto held = purge_conversation(*db_, keys_, add({.legal_hold = true}).id);
+    auto held = purge_conversation(*work_, keys_, add({.legal_hold = true}).id);
     ASSERT_FALSE(held);
     EXPECT_EQ(held.error().code, core::errc::conflict);
-    auto unknown = purge_conversation(*db_, keys_, core::random_hex(16));
+    auto unknown = purge_conversation(*work_, keys_, core::random_hex(16));
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, core::errc::not_found);
 }
@@ -211,7 +215,7 @@ TEST_F(purge_test, closed_conversations_whose_key_is_gone_are_removed) {
     auto keyless_closed = add({.with_key = false});
     auto keyless_open = add({.status = "waiting", .with_key = false});
     auto whole = add({});
-    EXPECT_EQ(repair_partial_erasures(*db_), 1);
+    EXPECT_EQ(repair_partial_erasures(*work_), 1);
     EXPECT_FALSE(exists(keyless_closed.id));
     EXPECT_TRUE(exists(whole.id));
     EXPECT_TRUE(exists(keyless_open.id)) << "an open conversation is the live hub's business";
@@ -223,7 +227,7 @@ TEST_F(purge_test, keys_whose_conversation_is_gone_are_removed) {
            "INSERT INTO vault.conversation_keys (conversation_id, sealed_key) VALUES (?, x'00')")
         .bind(1, core::random_hex(16))
         .run();
-    EXPECT_EQ(repair_partial_erasures(*db_), 1);
+    EXPECT_EQ(repair_partial_erasures(*work_), 1);
     EXPECT_TRUE(exists(whole.id));
     EXPECT_EQ(
         count("SELECT count(*) FROM vault.conversation_keys WHERE conversation_id != ?", whole.id),
@@ -257,11 +261,15 @@ TEST_F(purge_test, the_evaluation_id_is_not_derived_from_the_conversation) {
 
     test_support::temp_dir other_dir;
     auto other = store::open_store(other_dir / "safeconnect.db", other_dir / "keys.db");
-    std::swap(db_, other);
+    auto use = [&](std::unique_ptr<store::database>& db) {
+        std::swap(db_, db);
+        work_ = std::make_unique<store::sqlite_unit_of_work>(*db_);
+    };
+    use(other);
     add({.closed_at = clock_.now() - retention - 1h, .id = id});
     purge(clock_.now());
     auto there = first_id(*db_);
-    std::swap(db_, other);
+    use(other);
     ASSERT_FALSE(there.empty());
     EXPECT_NE(here, there);
     EXPECT_EQ(here.find(id), std::string::npos);

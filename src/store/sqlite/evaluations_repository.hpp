@@ -1,4 +1,4 @@
-// The SQLite engine's repository of the de-linked evaluation records.
+// The SQLite engine's repository of evaluation records.
 #pragma once
 
 #include "store/evaluations.hpp"
@@ -10,8 +10,10 @@ class sqlite_evaluation_repository final : public evaluation_repository {
   public:
     explicit sqlite_evaluation_repository(database& db) : db_(db) {}
 
+    void insert(const evaluation_row& row) override;
+
   private:
-    [[maybe_unused]] database& db_;
+    database& db_;
 };
 
 }  // namespace sc::store

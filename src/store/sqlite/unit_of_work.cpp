@@ -20,4 +20,10 @@ void sqlite_unit_of_work::atomically(const std::function<void()>& steps) {
     tx.commit();
 }
 
+void sqlite_unit_of_work::flush_erased() {
+    db_.exec(
+        "PRAGMA main.incremental_vacuum; PRAGMA vault.incremental_vacuum;"
+        "PRAGMA main.wal_checkpoint(TRUNCATE); PRAGMA vault.wal_checkpoint(TRUNCATE);");
+}
+
 }  // namespace sc::store

@@ -28,6 +28,7 @@ class sqlite_unit_of_work final : public unit_of_work {
     traffic_repository& traffic() override { return traffic_; }
 
     void atomically(const std::function<void()>& steps) override;
+    void flush_erased() override;
     database& sql() override { return db_; }
 
   private:
