@@ -69,13 +69,14 @@ std::string ended(std::string_view by);
 /// To a staff console (/ws/staff).
 namespace staff {
 
+/// Owns its values: a chat frame with a transcript is encoded later, on another thread.
 struct chat_fields {
-    std::string_view conversation_id;
-    std::string_view status;
+    std::string conversation_id;
+    std::string status;
     bool visitor_connected = false;
     core::time_point waiting_since;
     boost::json::object intake;
-    std::string_view lang;
+    std::string lang;
     bool needs_disposition = false;
     std::optional<core::time_point> accepted_at;
     boost::json::array messages;

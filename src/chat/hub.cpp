@@ -28,6 +28,15 @@ using conversations::valid_disposition;
 constexpr const char* service_unavailable =
     "The chat service is not available right now. If you are in danger, call 911.";
 
+// A stored message as clients see it, decrypted under its conversation's key. Throws when
+// it cannot be read.
+json::object replayed(const privacy::secret_key& key, const std::string& conversation_id,
+                      const store::stored_message& m) {
+    auto body = json::parse(
+        privacy::decrypt(key, m.sealed_body, privacy::message_context(conversation_id, m.seq)));
+    return frames::message_object(body.as_object(), m.seq, m.created_at);
+}
+
 }  // namespace
 
 hub::hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
@@ -206,11 +215,17 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
             if (!v || !conv) return;
             if (!r) return send(v, error_frame({errc::internal, "the chat could not be resumed"}));
             send(v, frames::visitor::resumed(conversation_state(*conv)));
-            for (const auto& m : *messages) {
-                auto body = json::parse(privacy::decrypt(conv->key, m.sealed_body,
-                                                         privacy::message_context(id, m.seq)));
-                send(v, frames::visitor::message(
-                            frames::message_object(body.as_object(), m.seq, m.created_at)));
+            // Decrypted on the connection's own thread, each in its place in the order.
+            auto key = std::make_shared<const privacy::secret_key>(conv->key);
+            for (std::size_t i = 0; i < messages->size(); ++i) {
+                send(v, std::make_shared<deferred_frame>([key, messages, id, i] {
+                         try {
+                             return frames::visitor::message(replayed(*key, id, (*messages)[i]));
+                         } catch (const std::exception&) {
+                             spdlog::error("event=message_unreadable");
+                             return error_frame({errc::internal, "the chat could not be resumed"});
+                         }
+                     }));
             }
             if (conv->state == status::waiting) {
                 conv->position_sent = 0;  // a new connection has not been told yet
@@ -678,6 +693,8 @@ hub::section::~section() {
     for (auto& o : out) {
         if (o.frame) {
             o.to->deliver(std::move(o.frame));
+        } else if (o.deferred) {
+            o.to->deliver(o.deferred);
         } else {
             o.to->close(o.close_code, std::move(o.close_reason));
         }
@@ -685,7 +702,11 @@ hub::section::~section() {
 }
 
 void hub::send(const std::shared_ptr<link>& to, frame_ptr frame) {
-    if (to) outbox_.push_back({to, std::move(frame), 0, {}});
+    if (to) outbox_.push_back({to, std::move(frame), nullptr, 0, {}});
+}
+
+void hub::send(const std::shared_ptr<link>& to, deferred_ptr frame) {
+    if (to) outbox_.push_back({to, nullptr, std::move(frame), 0, {}});
 }
 
 void hub::send(const std::shared_ptr<link>& to, std::string frame) {
@@ -693,7 +714,7 @@ void hub::send(const std::shared_ptr<link>& to, std::string frame) {
 }
 
 void hub::send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason) {
-    if (to) outbox_.push_back({to, nullptr, code, std::move(reason)});
+    if (to) outbox_.push_back({to, nullptr, nullptr, code, std::move(reason)});
 }
 
 hub::conversation* hub::find(const std::string& id) {
@@ -842,18 +863,29 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             section lock(*this);
             auto* conv = find(conversation_id);
             if (conv == nullptr) return;
-            json::array list;
+            // The history is decrypted by the first console's connection to write it, on its
+            // own thread, and shared with the others.
+            deferred_ptr frame;
             if (r) {
-                for (const auto& m : *messages) {
-                    auto body = json::parse(
-                        privacy::decrypt(conv->key, m.sealed_body,
-                                         privacy::message_context(conversation_id, m.seq)));
-                    list.push_back(frames::message_object(body.as_object(), m.seq, m.created_at));
-                }
+                auto key = std::make_shared<const privacy::secret_key>(conv->key);
+                frame = std::make_shared<deferred_frame>([key, messages, conversation_id,
+                                                          fields =
+                                                              chat_fields_of(*conv)]() mutable {
+                    try {
+                        for (const auto& m : *messages) {
+                            fields.messages.push_back(replayed(*key, conversation_id, m));
+                        }
+                        return frames::staff::chat(std::move(fields));
+                    } catch (const std::exception&) {
+                        spdlog::error("event=message_unreadable");
+                        return error_frame({errc::internal, "the chat history could not be read"});
+                    }
+                });
+            } else {
+                frame = std::make_shared<deferred_frame>([] {
+                    return error_frame({errc::internal, "the chat history could not be read"});
+                });
             }
-            auto frame =
-                make_frame(r ? chat_frame(*conv, std::move(list))
-                             : error_frame({errc::internal, "the chat history could not be read"}));
             for (const auto* l : to) {
                 auto it = staff_links_.find(l);
                 if (it == staff_links_.end()) continue;
@@ -958,16 +990,22 @@ json::object hub::conversation_state(const conversation& c) const {
     return frames::visitor::conversation(conversations::name(c.state), c.log.last_seq(), advocate);
 }
 
+frames::staff::chat_fields hub::chat_fields_of(const conversation& c) const {
+    return {.conversation_id = c.id,
+            .status = std::string(conversations::name(c.state)),
+            .visitor_connected = c.visitor_key != nullptr,
+            .waiting_since = c.created_at,
+            .intake = c.intake,
+            .lang = c.lang,
+            .needs_disposition = c.needs_disposition,
+            .accepted_at = c.accepted_at,
+            .messages = {}};
+}
+
 std::string hub::chat_frame(const conversation& c, json::array messages) const {
-    return frames::staff::chat({.conversation_id = c.id,
-                                .status = conversations::name(c.state),
-                                .visitor_connected = c.visitor_key != nullptr,
-                                .waiting_since = c.created_at,
-                                .intake = c.intake,
-                                .lang = c.lang,
-                                .needs_disposition = c.needs_disposition,
-                                .accepted_at = c.accepted_at,
-                                .messages = std::move(messages)});
+    auto fields = chat_fields_of(c);
+    fields.messages = std::move(messages);
+    return frames::staff::chat(std::move(fields));
 }
 
 std::string hub::advocate_name(const conversation& c) const {

@@ -7,6 +7,7 @@
 // Links are told things through link::deliver, which never blocks.
 #pragma once
 
+#include "chat/frames.hpp"
 #include "chat/link.hpp"
 #include "chat/visitor_blocks.hpp"
 #include "conversations/closing.hpp"
@@ -188,6 +189,7 @@ class hub {
     struct outgoing {
         std::shared_ptr<link> to;
         frame_ptr frame;
+        deferred_ptr deferred;  // instead of frame: made on the transport's thread
         std::uint16_t close_code = 0;
         std::string close_reason;
     };
@@ -195,6 +197,7 @@ class hub {
     // All private functions expect mutex_ held (a section).
     void send(const std::shared_ptr<link>& to, frame_ptr frame);
     void send(const std::shared_ptr<link>& to, std::string frame);
+    void send(const std::shared_ptr<link>& to, deferred_ptr frame);
     void send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason);
     conversation* find(const std::string& id);
     conversation* visitor_conversation(const link* l);
@@ -218,6 +221,8 @@ class hub {
     void close_conversation(conversation& c, closed_by by, const std::string& disposition);
     void forget(const std::string& conversation_id);
     boost::json::object conversation_state(const conversation& c) const;
+    /// What a `chat` frame says of `c`, without its messages.
+    frames::staff::chat_fields chat_fields_of(const conversation& c) const;
     std::string chat_frame(const conversation& c, boost::json::array messages) const;
     std::string advocate_name(const conversation& c) const;
     int active_chats_of(std::int64_t staff_id) const;

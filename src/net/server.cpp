@@ -125,20 +125,14 @@ class ws_connection final : public chat::link, public std::enable_shared_from_th
 
     void deliver(chat::frame_ptr frame) override {
         asio::post(ws_.get_executor(), [self = shared_from_this(), f = std::move(frame)]() mutable {
-            if (self->done_) return;
-            if (self->outbox_bytes_ + f->size() > outbox_limit_bytes) {
-                // A client that reads nothing must not make the server hold unbounded memory,
-                // and cannot be sent a close frame either: drop the connection.
-                self->outbox_.clear();
-                self->outbox_bytes_ = 0;
-                self->done_ = true;
-                beast::error_code ignored;
-                beast::get_lowest_layer(self->ws_).socket().close(ignored);
-            } else {
-                self->outbox_bytes_ += f->size();
-                self->outbox_.push_back(std::move(f));
-            }
-            self->wake_.cancel();
+            self->queue(std::move(f));
+        });
+    }
+
+    void deliver(const chat::deferred_ptr& frame) override {
+        // Made here, on this connection's strand, in its place among the others.
+        asio::post(ws_.get_executor(), [self = shared_from_this(), frame] {
+            if (!self->done_) self->queue(frame->get());
         });
     }
 
@@ -206,6 +200,23 @@ class ws_connection final : public chat::link, public std::enable_shared_from_th
     std::chrono::steady_clock::time_point last_frame() const { return last_frame_; }
 
   private:
+    void queue(chat::frame_ptr f) {
+        if (done_) return;
+        if (outbox_bytes_ + f->size() > outbox_limit_bytes) {
+            // A client that reads nothing must not make the server hold unbounded memory,
+            // and cannot be sent a close frame either: drop the connection.
+            outbox_.clear();
+            outbox_bytes_ = 0;
+            done_ = true;
+            beast::error_code ignored;
+            beast::get_lowest_layer(ws_).socket().close(ignored);
+        } else {
+            outbox_bytes_ += f->size();
+            outbox_.push_back(std::move(f));
+        }
+        wake_.cancel();
+    }
+
     struct close_request {
         std::uint16_t code;
         std::string reason;

@@ -47,6 +47,16 @@ class recording_link final : public link {
         changed_.notify_all();
     }
 
+    /// A transport makes a deferred frame on its own thread; this one makes it here, and
+    /// counts it.
+    void deliver(const deferred_ptr& frame) override {
+        {
+            std::lock_guard lock(mutex_);
+            ++deferred_;
+        }
+        deliver(frame->get());
+    }
+
     void close(std::uint16_t code, std::string) override {
         {
             std::lock_guard lock(mutex_);
@@ -128,6 +138,12 @@ class recording_link final : public link {
         return frames_;
     }
 
+    /// How many frames came deferred, to be made by the connection.
+    int deferred() const {
+        std::lock_guard lock(mutex_);
+        return deferred_;
+    }
+
     std::vector<json::object> frames_of(const std::string& type) const {
         std::vector<json::object> out;
         for (auto& f : frames()) {
@@ -193,6 +209,7 @@ class recording_link final : public link {
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     std::vector<json::object> frames_;
+    int deferred_ = 0;
     std::vector<std::uint16_t> close_codes_;
 };
 

@@ -447,6 +447,29 @@ TEST_F(hub_test, resume_replays_exactly_the_missed_messages) {
     EXPECT_EQ(again->frames().front().at("type"), "resumed") << "the state comes before the replay";
 }
 
+TEST_F(hub_test, replayed_messages_are_decrypted_by_the_connection_not_the_store) {
+    auto ana = join(ana_);
+    auto v = active_chat(ana);
+    visitor_says(v, "v1", "hello");
+    advocate_says(ana, v, "a1", "Are you safe right now?");
+    v.link->wait_message(3);
+    hub_->visitor_gone(v.link.get());
+
+    auto again = std::make_shared<recording_link>();
+    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
+    again->wait_message(3);
+    EXPECT_EQ(again->deferred(), 3) << "each replayed message is made by the connection";
+
+    auto console = join(ana_);
+    ASSERT_TRUE(hub_->staff_history(console.get(), v.id, 0));
+    console->wait_for(
+        [](const json::object& f) {
+            return f.at("type") == "chat" && f.at("chat").at("messages").as_array().size() == 3;
+        },
+        "chat with its whole history");
+    EXPECT_GE(console->deferred(), 1) << "the history is made by the console's connection";
+}
+
 TEST_F(hub_test, after_resume_new_messages_arrive_once_on_the_new_connection_only) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
