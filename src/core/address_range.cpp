@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstring>
 
@@ -25,18 +26,17 @@ std::optional<std::array<std::uint8_t, 16>> to_bytes(std::string_view text) {
         text = text.substr(1, text.size() - 2);
     }
     if (text.empty() || text.size() >= INET6_ADDRSTRLEN) return std::nullopt;
-    char buf[INET6_ADDRSTRLEN];
-    std::memcpy(buf, text.data(), text.size());
-    buf[text.size()] = '\0';
+    std::array<char, INET6_ADDRSTRLEN> buf{};
+    std::memcpy(buf.data(), text.data(), text.size());
     std::array<std::uint8_t, 16> out{};
     in_addr v4{};
-    if (inet_pton(AF_INET, buf, &v4) == 1) {
+    if (inet_pton(AF_INET, buf.data(), &v4) == 1) {
         out[10] = 0xff;
         out[11] = 0xff;
         std::memcpy(out.data() + 12, &v4, 4);
         return out;
     }
-    if (inet_pton(AF_INET6, buf, out.data()) == 1) return out;
+    if (inet_pton(AF_INET6, buf.data(), out.data()) == 1) return out;
     return std::nullopt;
 }
 

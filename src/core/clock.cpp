@@ -1,5 +1,6 @@
 #include "core/clock.hpp"
 
+#include <array>
 #include <ctime>
 
 namespace sc::core {
@@ -10,9 +11,9 @@ std::string format(time_point t, const char* pattern) {
     std::time_t secs = std::chrono::system_clock::to_time_t(t);
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, pattern, &tm);
-    return buf;
+    std::array<char, 32> buf{};
+    std::strftime(buf.data(), buf.size(), pattern, &tm);
+    return buf.data();
 }
 
 }  // namespace

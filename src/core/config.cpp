@@ -1,14 +1,13 @@
 #include "core/config.hpp"
 
 #include <toml++/toml.h>
+#include <unistd.h>  // environ
 
 #include <charconv>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <vector>
-
-extern char** environ;
 
 namespace sc::core {
 namespace {
@@ -56,7 +55,7 @@ std::vector<key_spec> key_specs() {
     auto path = [](std::filesystem::path config::*field) {
         return [field](config& c, const std::string& v) { c.*field = v; };
     };
-    auto integer = [](int config::*field, std::string name, int lo, int hi) {
+    auto integer = [](int config::*field, const std::string& name, int lo, int hi) {
         return [=](config& c, const std::string& v) {
             c.*field = static_cast<int>(parse_int(name, v, lo, hi));
         };
@@ -112,14 +111,16 @@ std::string env_name(const std::string& key) {
 
 // TOML values reach the same setters as environment strings, so both are validated alike.
 std::string node_text(const std::string& key, const toml::node& node) {
-    if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
-    if (node.is_integer()) return std::to_string(*node.value<std::int64_t>());
-    if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
+    if (const auto* s = node.as_string()) return s->get();
+    if (const auto* i = node.as_integer()) return std::to_string(i->get());
+    if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
     if (const auto* list = node.as_array()) {
         std::string joined;
         for (const auto& item : *list) {
-            if (!item.is_string()) throw config_error(key + ": expected a list of strings");
-            joined += (joined.empty() ? "" : ",") + *item.value<std::string>();
+            const auto* text = item.as_string();
+            if (text == nullptr) throw config_error(key + ": expected a list of strings");
+            if (!joined.empty()) joined += ',';
+            joined += text->get();
         }
         return joined;
     }
@@ -203,6 +204,7 @@ void refuse_what_toml_cannot_read(std::string_view text, const std::string& sour
 
 config_error parse_failure(const std::string& source, const toml::parse_error& e) {
     const auto& where = e.source().begin;
+    // NOLINTNEXTLINE(modernize-return-braced-init-list): the constructor is explicit
     return config_error(source + ":" + std::to_string(where.line) + ":" +
                         std::to_string(where.column) + ": " + std::string(e.description()));
 }

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
 #include <vector>
 
 namespace sc::core {
@@ -21,10 +23,10 @@ std::string random_hex(std::size_t bytes) {
 }
 
 std::string token_hash(std::string_view token) {
-    unsigned char out[32];
-    crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(token.data()),
+    std::array<unsigned char, 32> out{};
+    crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(token.data()),
                        token.size(), nullptr, 0);
-    return to_hex({reinterpret_cast<const char*>(out), sizeof out});
+    return to_hex({reinterpret_cast<const char*>(out.data()), out.size()});
 }
 
 bool equal_secrets(std::string_view a, std::string_view b) {
@@ -32,11 +34,9 @@ bool equal_secrets(std::string_view a, std::string_view b) {
 }
 
 bool is_hex(std::string_view s, std::size_t n) {
-    if (s.size() != n) return false;
-    for (char c : s) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    }
-    return true;
+    return s.size() == n && std::ranges::all_of(s, [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
 }
 
 }  // namespace sc::core

@@ -42,7 +42,7 @@ class router {
     // The handlers of the public lines of the route table.
     response serve_page(const call& c) { return page(c.req); }
     response serve_asset(const call& c) { return asset(c.req); }
-    response serve_health(const call&) { return health(); }
+    response serve_health(const call& /*unused*/) { return health(); }
 
   private:
     /// A request under /api/staff/: the checks its route asks for, then its handler.

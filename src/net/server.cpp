@@ -243,7 +243,7 @@ struct server::impl {
     std::map<const ws_connection*, std::weak_ptr<ws_connection>> live;
 
     explicit impl(services svc)
-        : s(svc),
+        : s(std::move(svc)),
           connections(connection_budget(s.config),
                       static_cast<std::size_t>(s.config.connections_per_address)),
           ioc(s.config.threads > 0 ? s.config.threads
@@ -316,7 +316,7 @@ struct server::impl {
         }
     }
 
-    static void log_failure(std::exception_ptr e) {
+    static void log_failure(const std::exception_ptr& e) {
         if (!e) return;
         try {
             std::rethrow_exception(e);
@@ -489,7 +489,7 @@ struct server::impl {
             live.emplace(conn.get(), conn);
         }
         asio::co_spawn(conn->socket().get_executor(), conn->write_loop(), asio::detached);
-        if (staff) {
+        if (identity) {  // set exactly for the staff endpoint
             chat::staff_session session(s.hub, s.clock, conn, identity->who, identity->csrf_token,
                                         identity->session_id);
             asio::co_spawn(conn->socket().get_executor(), watch_staff_session(conn, plain),
@@ -569,7 +569,7 @@ struct server::impl {
     }
 };
 
-server::server(services s) : impl_(std::make_unique<impl>(s)) {}
+server::server(services s) : impl_(std::make_unique<impl>(std::move(s))) {}
 
 server::~server() = default;
 
@@ -596,7 +596,7 @@ void server::run() {
     std::vector<std::thread> threads;
     int n = i.s.config.threads > 0
                 ? i.s.config.threads
-                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+                : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
     for (int t = 1; t < n; ++t) threads.emplace_back([&] { i.run_loop(); });
     i.run_loop();
     for (auto& t : threads) t.join();

@@ -76,7 +76,7 @@ class worker {
                          slot->emplace(fn(work));
                      }
                  },
-                 [promise, slot](core::result<> r) {
+                 [promise, slot](const core::result<>& r) {
                      if (!r) {
                          promise->set_exception(
                              std::make_exception_ptr(store_error(r.error().message)));

@@ -62,7 +62,7 @@ class database {
     /// Attaches another database file as `schema`, with the same pragmas.
     void attach(const std::filesystem::path& path, const std::string& schema);
 
-    statement prepare(std::string_view sql) { return statement(db_, sql); }
+    statement prepare(std::string_view sql) { return {db_, sql}; }
     /// Runs one or more statements without parameters.
     void exec(std::string_view sql);
     std::int64_t last_insert_id() const;
