@@ -58,8 +58,4 @@ int repair_partial_erasures(store::database& db);
 /// pages survive in no file. Outside any transaction.
 void truncate_write_ahead_logs(store::database& db);
 
-/// How long closed conversations are kept (hours), as set by an administrator.
-int retention_hours(store::database& db, int default_hours);
-void set_retention_hours(store::database& db, int hours);
-
 }  // namespace sc::privacy

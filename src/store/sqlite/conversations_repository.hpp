@@ -10,8 +10,10 @@ class sqlite_conversation_repository final : public conversation_repository {
   public:
     explicit sqlite_conversation_repository(database& db) : db_(db) {}
 
+    std::vector<closed_conversation_row> list_closed(int limit) override;
+
   private:
-    [[maybe_unused]] database& db_;
+    database& db_;
 };
 
 }  // namespace sc::store
