@@ -17,6 +17,7 @@
 #include "privacy/retention.hpp"
 #include "privacy/traffic.hpp"
 #include "staff/accounts.hpp"
+#include "store/policy.hpp"
 #include "store/sqlite/backup.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/unit_of_work.hpp"
@@ -87,13 +88,11 @@ int serve(const core::config& config) {
 
     http::asset_catalog assets;
     auto now = clock.now();
-    privacy::retention_setting retention(store.call([&](store::unit_of_work& db) {
-        return privacy::retention_hours(db, config.retention_hours);
-    }));
+    privacy::retention_setting retention(
+        store.call([](store::unit_of_work& work) { return work.policy().retention_hours(); })
+            .value_or(config.retention_hours));
     privacy::policy_registry policy;
-    store.call([&](store::unit_of_work& db) {
-        policy.load(db, http::initial_privacy_policy(assets, config), retention.hours(), now);
-    });
+    policy.load(store, http::initial_privacy_policy(assets, config), retention.hours(), now);
 
     chat::hub hub(store, keys, policy, clock,
                   {config.chat_max_per_coordinator, config.chat_new_per_network_per_hour,
@@ -109,8 +108,8 @@ int serve(const core::config& config) {
     maintenance jobs(store, keys, hub, traffic, retention, clock, session_idle_limit);
     net::server server({config, clock, router, api, hub, salt, [&jobs] { jobs.every_minute(); }});
     server.run();
-    store.call([&](store::unit_of_work& db) { traffic.flush(db); });
-    // Every queued write commits before the hub it reports to goes away.
+    traffic.flush(store);
+    // Every queued write commits before the hub and the counter it reports to go away.
     store.stop();
     spdlog::info("event=stopped");
     return 0;
@@ -161,7 +160,7 @@ int purge(const core::config& config, const std::string& stop_after) {
     store::sqlite_unit_of_work work(db);
     core::system_clock clock;
     auto now = clock.now();
-    int hours = privacy::retention_hours(db, config.retention_hours);
+    int hours = work.policy().retention_hours().value_or(config.retention_hours);
     int repaired = privacy::repair_partial_erasures(work);
     int total = 0;
     int evaluations = 0;
@@ -177,7 +176,7 @@ int purge(const core::config& config, const std::string& stop_after) {
             halt_at ? privacy::purge_observer(halt) : privacy::purge_observer());
         if (!batch.purged.empty()) {
             store::transaction tx(db);
-            privacy::audit(db, now, std::nullopt, "retention_purge",
+            privacy::audit(work, now, std::nullopt, "retention_purge",
                            std::to_string(batch.purged.size()) + " conversations (command line)");
             tx.commit();
         }

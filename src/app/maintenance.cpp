@@ -32,8 +32,8 @@ maintenance::maintenance(store::worker& store, const privacy::keyring& keys, cha
 
 void maintenance::every_minute() {
     auto now = clock_.now();
+    traffic_.flush(store_);
     store_.submit([this, now](store::unit_of_work& db) {
-        traffic_.flush(db);
         staff::remove_expired_sessions(db, now, session_idle_limit_);
     });
     hub_.close_abandoned(abandoned_after);

@@ -10,7 +10,9 @@
 #include "privacy/audit.hpp"
 #include "privacy/purge.hpp"
 #include "privacy/retention_change.hpp"
-#include "privacy/traffic.hpp"
+#include "store/audit.hpp"
+#include "store/conversations.hpp"
+#include "store/traffic.hpp"
 
 namespace sc::http {
 
@@ -110,32 +112,21 @@ response privacy_api::change_retention(const call& c) {
 
 response privacy_api::closed_conversations(const call&) {
     auto hours = retention_.hours();
-    auto rows = store_.call([](store::unit_of_work& db) {
-        auto s = db.sql().prepare(
-            "SELECT c.id, c.closed_at, coalesce(c.closed_by, ''), coalesce(m.name, ''),"
-            " coalesce(c.disposition, ''), c.legal_hold FROM conversations c"
-            " LEFT JOIN staff m ON m.id = c.staff_id WHERE c.status = 'closed'"
-            " ORDER BY c.closed_at DESC LIMIT 500");
-        json::array out;
-        while (s.step()) {
-            json::object o{
-                {"conversation_id", s.text(0)},  {"closed_at", time_or_null(s.optional_integer(1))},
-                {"closed_by", s.text(2)},        {"advocate", s.text(3)},
-                {"disposition", s.text(4)},      {"legal_hold", s.integer(5) != 0},
-                {"closed_at_unix", s.integer(1)}};
-            out.push_back(std::move(o));
-        }
-        return out;
-    });
-    for (auto& v : rows) {
-        auto& o = v.as_object();
-        auto closed = o["closed_at_unix"].as_int64();
-        o.erase("closed_at_unix");
-        o["purge_due_at"] = o["legal_hold"].as_bool()
-                                ? json::value(nullptr)
-                                : time_or_null(closed + std::int64_t{hours} * 3600);
+    auto rows = store_.call(
+        [](store::unit_of_work& work) { return work.conversations().list_closed(500); });
+    json::array list;
+    for (const auto& r : rows) {
+        list.push_back({{"conversation_id", r.id},
+                        {"closed_at", time_or_null(r.closed_at)},
+                        {"closed_by", r.closed_by},
+                        {"advocate", r.advocate},
+                        {"disposition", r.disposition},
+                        {"legal_hold", r.legal_hold},
+                        {"purge_due_at", r.legal_hold ? json::value(nullptr)
+                                                      : time_or_null(r.closed_at.value_or(0) +
+                                                                     std::int64_t{hours} * 3600)}});
     }
-    return ok({{"retention_hours", hours}, {"conversations", rows}});
+    return ok({{"retention_hours", hours}, {"conversations", list}});
 }
 
 response privacy_api::purge(const call& c) {
@@ -143,13 +134,12 @@ response privacy_api::purge(const call& c) {
     const auto& me = c.me().who;
     auto now = clock_.now();
     // The erasure commits in steps of its own, so it runs as a maintenance job.
-    auto done = store_.call_maintenance([&](store::unit_of_work& db) -> core::result<> {
-        auto r = privacy::purge_conversation(db, keys_, conversation_id);
+    auto done = store_.call_maintenance([&](store::unit_of_work& work) -> core::result<> {
+        auto r = privacy::purge_conversation(work, keys_, conversation_id);
         if (!r) return r;
-        store::transaction tx(db);
-        privacy::audit(db, now, me.id, "conversation_purged", conversation_id);
-        tx.commit();
-        db.flush_erased();
+        work.atomically(
+            [&] { privacy::audit(work, now, me.id, "conversation_purged", conversation_id); });
+        work.flush_erased();
         return r;
     });
     if (!done) return error_response(done.error());
@@ -160,10 +150,10 @@ response privacy_api::purge(const call& c) {
 
 response privacy_api::audit_log(const call& c) {
     auto before = parse_int(query_param(c.req, "before")).value_or(0);
-    auto entries = store_.call([before](store::unit_of_work& db) {
-        auto list = privacy::read_audit(db, 200, before);
+    auto entries = store_.call([before](store::unit_of_work& work) {
+        auto list = work.audit().newest(200, before);
         std::map<std::int64_t, std::string> names;
-        for (const auto& m : staff::list_members(db)) names[m.id] = m.name;
+        for (const auto& m : staff::list_members(work)) names[m.id] = m.name;
         json::array out;
         for (const auto& e : list) {
             out.push_back(
@@ -185,7 +175,7 @@ response privacy_api::traffic(const call& c) {
     days = std::clamp<std::int64_t>(days, 1, 366);
     auto since = core::format_utc_day(clock_.now() - std::chrono::hours(24 * (days - 1)));
     auto rows =
-        store_.call([&](store::unit_of_work& db) { return privacy::read_traffic(db, since); });
+        store_.call([&](store::unit_of_work& work) { return work.traffic().counts_since(since); });
     std::map<std::string, json::object, std::greater<>> by_day;
     for (const auto& r : rows) {
         auto& day = by_day[r.day];
@@ -236,13 +226,7 @@ response privacy_api::publish_policy(const call& c) {
         }
         effective = *parsed;
     }
-    auto published = store_.call([&](store::unit_of_work& db) {
-        auto v = policy_.publish(db, *markdown, retention_.hours(), effective, me.id, now);
-        if (v)
-            privacy::audit(db, now, me.id, "policy_published",
-                           "version " + std::to_string(v->version));
-        return v;
-    });
+    auto published = policy_.publish(store_, *markdown, retention_.hours(), effective, me.id, now);
     if (!published) return error_response(published.error());
     spdlog::info("event=policy_published staff_id={} version={}", me.id, published->version);
     return json_response(

@@ -1,33 +1,28 @@
 #include "privacy/policy.hpp"
 
+#include "store/audit.hpp"
+#include "store/policy.hpp"
+
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
 
 namespace sc::privacy {
 
-void policy_registry::load(store::database& db, const std::string& initial_markdown,
+void policy_registry::load(store::worker& store, const std::string& initial_markdown,
                            int retention_hours, core::time_point now) {
-    auto count = db.prepare("SELECT count(*) FROM policy_versions");
-    count.step();
-    if (count.integer(0) == 0) {
-        auto t = core::unix_seconds(now);
-        db.prepare(
-              "INSERT INTO policy_versions (version, markdown, effective_at, published_at,"
-              " retention_hours) VALUES (1, ?, ?, ?, ?)")
-            .bind(1, initial_markdown)
-            .bind(2, t)
-            .bind(3, t)
-            .bind(4, retention_hours)
-            .run();
-    }
-    auto s = db.prepare(
-        "SELECT version, markdown, effective_at, published_at, published_by,"
-        " retention_hours FROM policy_versions ORDER BY version");
+    auto rows = store.call([&](store::unit_of_work& work) {
+        auto& versions = work.policy();
+        auto stored = versions.versions();
+        if (!stored.empty()) return stored;
+        versions.add_first_version(initial_markdown, core::unix_seconds(now), retention_hours);
+        return versions.versions();
+    });
     std::vector<policy_version> loaded;
-    while (s.step()) {
-        loaded.push_back({s.integer(0), s.text(1), s.integer(2), s.integer(3),
-                          s.optional_integer(4), static_cast<int>(s.integer(5))});
+    loaded.reserve(rows.size());
+    for (auto& r : rows) {
+        loaded.push_back({r.version, std::move(r.markdown), r.effective_at, r.published_at,
+                          r.published_by, r.retention_hours});
     }
     std::lock_guard lock(mutex_);
     versions_ = std::move(loaded);
@@ -79,24 +74,44 @@ std::string policy_registry::latest_markdown() const {
     return versions_.empty() ? std::string() : versions_.back().markdown;
 }
 
-void policy_registry::reschedule_retention(store::database& db, int retention_hours,
-                                           core::time_point now) {
+void policy_registry::reschedule_retention(int retention_hours, core::time_point now) {
     auto t = core::unix_seconds(now);
-    db.prepare("UPDATE policy_versions SET retention_hours = ? WHERE effective_at > ?")
-        .bind(1, retention_hours)
-        .bind(2, t)
-        .run();
     std::lock_guard lock(mutex_);
     for (auto& v : versions_) {
         if (v.effective_at > t) v.retention_hours = retention_hours;
     }
 }
 
-core::result<policy_version> policy_registry::publish(store::database& db,
+void policy_registry::add(policy_version v) {
+    std::lock_guard lock(mutex_);
+    // Two publishes may commit in one order and arrive here in the other.
+    auto at = std::find_if(versions_.begin(), versions_.end(),
+                           [&](const auto& known) { return known.version > v.version; });
+    versions_.insert(at, std::move(v));
+}
+
+core::result<policy_version> policy_registry::publish(store::worker& store,
                                                       const std::string& markdown,
                                                       int retention_hours,
                                                       core::time_point effective_at,
                                                       std::int64_t staff_id, core::time_point now) {
+    auto draft = draft_policy_version(markdown, retention_hours, effective_at, staff_id, now);
+    if (!draft) return draft;
+    try {
+        auto v = store.call(
+            [&](store::unit_of_work& work) { return record_policy_version(work, *draft); });
+        add(v);
+        return v;
+    } catch (const store::store_error&) {
+        return core::fail(core::errc::internal,
+                          "the new version could not be saved, so nothing was published; "
+                          "please try again");
+    }
+}
+
+core::result<policy_version> draft_policy_version(const std::string& markdown, int retention_hours,
+                                                  core::time_point effective_at,
+                                                  std::int64_t staff_id, core::time_point now) {
     if (markdown.find_first_not_of(" \t\r\n") == std::string::npos) {
         return core::fail(core::errc::bad_request, "the policy text is empty");
     }
@@ -114,20 +129,17 @@ core::result<policy_version> policy_registry::publish(store::database& db,
         return core::fail(core::errc::bad_request, "the effective time is in the past");
     }
     auto effective = std::max(core::unix_seconds(effective_at), core::unix_seconds(now));
-    db.prepare(
-          "INSERT INTO policy_versions (markdown, effective_at, published_at, published_by,"
-          " retention_hours) VALUES (?, ?, ?, ?, ?)")
-        .bind(1, markdown)
-        .bind(2, effective)
-        .bind(3, core::unix_seconds(now))
-        .bind(4, staff_id)
-        .bind(5, retention_hours)
-        .run();
-    policy_version v{db.last_insert_id(),     markdown, effective,
-                     core::unix_seconds(now), staff_id, retention_hours};
-    std::lock_guard lock(mutex_);
-    versions_.push_back(v);
-    return v;
+    return policy_version{0,        markdown,       effective, core::unix_seconds(now),
+                          staff_id, retention_hours};
+}
+
+policy_version record_policy_version(store::unit_of_work& work, policy_version draft) {
+    draft.version =
+        work.policy().add_version({0, draft.markdown, draft.effective_at, draft.published_at,
+                                   draft.published_by, draft.retention_hours});
+    work.audit().append(draft.published_at, draft.published_by, "policy_published",
+                        "version " + std::to_string(draft.version));
+    return draft;
 }
 
 }  // namespace sc::privacy

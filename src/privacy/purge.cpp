@@ -7,8 +7,6 @@
 
 #include <boost/json/parse.hpp>
 
-#include <charconv>
-
 namespace sc::privacy {
 namespace {
 
@@ -108,23 +106,6 @@ int repair_partial_erasures(store::unit_of_work& work) {
     int erased = 0;
     work.atomically([&] { erased = work.conversations().repair_partial_erasures(); });
     return erased;
-}
-
-int retention_hours(store::database& db, int default_hours) {
-    auto s = db.prepare("SELECT value FROM settings WHERE key = 'retention_hours'");
-    if (!s.step()) return default_hours;
-    auto text = s.text(0);
-    int hours = default_hours;
-    std::from_chars(text.data(), text.data() + text.size(), hours);
-    return hours;
-}
-
-void set_retention_hours(store::database& db, int hours) {
-    db.prepare(
-          "INSERT INTO settings (key, value) VALUES ('retention_hours', ?)"
-          " ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .bind(1, std::to_string(hours))
-        .run();
 }
 
 }  // namespace sc::privacy

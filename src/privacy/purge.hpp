@@ -13,7 +13,6 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "privacy/keyring.hpp"
-#include "store/sqlite/database.hpp"
 #include "store/unit_of_work.hpp"
 
 #include <chrono>
@@ -54,9 +53,5 @@ core::result<> purge_conversation(store::unit_of_work& work, const keyring& keys
 /// server runs: SQLite commits the main file before the vault, so a new conversation is
 /// never seen as a key without its row. Returns how many were erased.
 int repair_partial_erasures(store::unit_of_work& work);
-
-/// How long closed conversations are kept (hours), as set by an administrator.
-int retention_hours(store::database& db, int default_hours);
-void set_retention_hours(store::database& db, int hours);
 
 }  // namespace sc::privacy

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "privacy/audit.hpp"
-#include "privacy/purge.hpp"
+#include "store/policy.hpp"
 
 namespace sc::privacy {
 
@@ -15,19 +15,28 @@ core::result<policy_version> change_retention(store::worker& store, policy_regis
             core::errc::bad_request,
             "retention must be from 0 to " + std::to_string(retention_hours_max) + " hours");
     }
+    // Checked before the store job, which then either writes everything or fails as a whole.
+    auto draft = draft_policy_version(policy.latest_markdown(), hours, now, staff_id, now);
+    if (!draft) return draft;
     int before = setting.hours();
-    auto markdown = policy.latest_markdown();
-    auto published = store.call([&](store::unit_of_work& db) {
-        set_retention_hours(db, hours);
-        audit(db, now, staff_id, "retention_changed",
-              std::to_string(before) + " -> " + std::to_string(hours) + " hours");
-        policy.reschedule_retention(db, hours, now);
-        auto v = policy.publish(db, markdown, hours, now, staff_id, now);
-        if (v)
-            audit(db, now, staff_id, "policy_published", "version " + std::to_string(v->version));
-        return v;
-    });
-    if (published) setting.set(hours);
+    policy_version published;
+    try {
+        published = store.call([&](store::unit_of_work& work) {
+            work.policy().set_retention_hours(hours);
+            audit(work, now, staff_id, "retention_changed",
+                  std::to_string(before) + " -> " + std::to_string(hours) + " hours");
+            work.policy().reschedule_retention(hours, core::unix_seconds(now));
+            return record_policy_version(work, *draft);
+        });
+    } catch (const store::store_error&) {
+        return core::fail(core::errc::internal,
+                          "the new retention could not be saved, so nothing changed; "
+                          "please try again");
+    }
+    // Memory follows the commit: a failed one above left the period and the versions alone.
+    policy.reschedule_retention(hours, now);
+    policy.add(published);
+    setting.set(hours);
     return published;
 }
 

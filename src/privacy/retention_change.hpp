@@ -17,8 +17,9 @@ namespace sc::privacy {
 inline constexpr int retention_hours_max = 24 * 3650;
 
 /// Stores and audits the new period, publishes the policy version that states it, and
-/// once that is committed makes it the period in force. Refuses a period outside 0 to
-/// retention_hours_max (bad_request) or a policy the registry refuses.
+/// once that is committed makes it the period in force and updates the registry. Refuses a
+/// period outside 0 to retention_hours_max (bad_request) or a policy the registry refuses;
+/// a store that fails the write changes nothing, in memory or on disk (internal).
 core::result<policy_version> change_retention(store::worker& store, policy_registry& policy,
                                               retention_setting& setting, int hours,
                                               std::int64_t staff_id, core::time_point now);

@@ -1,6 +1,10 @@
 #include "privacy/traffic.hpp"
 
+#include "store/traffic.hpp"
+
 #include <sodium.h>
+
+#include <memory>
 
 namespace sc::privacy {
 
@@ -19,7 +23,7 @@ void traffic_counter::record_view(std::string_view page, std::string_view addres
     auto today = core::format_utc_day(clock_.now());
     std::lock_guard lock(mutex_);
     rotate_if_new_day(today);
-    ++pending_views_[{today, std::string(page)}];
+    ++pending_.views[{today, std::string(page)}];
 
     crypto_generichash_state state;
     crypto_generichash_init(&state, reinterpret_cast<const unsigned char*>(salt_.data()),
@@ -33,45 +37,32 @@ void traffic_counter::record_view(std::string_view page, std::string_view addres
     std::string visitor(16, '\0');
     crypto_generichash_final(&state, reinterpret_cast<unsigned char*>(visitor.data()),
                              visitor.size());
-    if (seen_today_.insert(std::move(visitor)).second) ++pending_visitors_[today];
+    if (seen_today_.insert(std::move(visitor)).second) ++pending_.visitors[today];
 }
 
-void traffic_counter::flush(store::database& db) {
-    std::map<std::pair<std::string, std::string>, std::int64_t> views;
-    std::map<std::string, std::int64_t> visitors;
+void traffic_counter::put_back(const counts& unsaved) {
+    std::lock_guard lock(mutex_);
+    for (const auto& [key, n] : unsaved.views) pending_.views[key] += n;
+    for (const auto& [day, n] : unsaved.visitors) pending_.visitors[day] += n;
+}
+
+void traffic_counter::flush(store::worker& store) {
+    auto taken = std::make_shared<counts>();
     {
         std::lock_guard lock(mutex_);
-        views.swap(pending_views_);
-        visitors.swap(pending_visitors_);
+        std::swap(*taken, pending_);
     }
-    for (const auto& [key, n] : views) {
-        db.prepare(
-              "INSERT INTO traffic_page_views (day, page, views) VALUES (?, ?, ?)"
-              " ON CONFLICT (day, page) DO UPDATE SET views = views + excluded.views")
-            .bind(1, key.first)
-            .bind(2, key.second)
-            .bind(3, n)
-            .run();
-    }
-    for (const auto& [day, n] : visitors) {
-        db.prepare(
-              "INSERT INTO traffic_visitors (day, visitors) VALUES (?, ?)"
-              " ON CONFLICT (day) DO UPDATE SET visitors = visitors + excluded.visitors")
-            .bind(1, day)
-            .bind(2, n)
-            .run();
-    }
-}
-
-std::vector<traffic_row> read_traffic(store::database& db, const std::string& since_day) {
-    auto s = db.prepare(
-        "SELECT day, page, views FROM traffic_page_views WHERE day >= ?"
-        " UNION ALL SELECT day, '*', visitors FROM traffic_visitors WHERE day >= ?"
-        " ORDER BY 1 DESC, 2");
-    s.bind(1, since_day).bind(2, since_day);
-    std::vector<traffic_row> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.integer(2)});
-    return out;
+    if (taken->views.empty() && taken->visitors.empty()) return;
+    store.submit(
+        [taken](store::unit_of_work& work) {
+            for (const auto& [key, n] : taken->views) {
+                work.traffic().add_page_views(key.first, key.second, n);
+            }
+            for (const auto& [day, n] : taken->visitors) work.traffic().add_visitors(day, n);
+        },
+        [this, taken](core::result<> saved) {
+            if (!saved) put_back(*taken);
+        });
 }
 
 }  // namespace sc::privacy

@@ -50,6 +50,16 @@ struct erasure_state {
     bool legal_hold = false;
 };
 
+/// A closed conversation as the console's retention page lists it.
+struct closed_conversation_row {
+    std::string id;
+    std::optional<std::int64_t> closed_at;  // unix seconds
+    std::string closed_by;                  // "visitor" or "advocate"; empty if unknown
+    std::string advocate;                   // the name of the advocate who held it, or empty
+    std::string disposition;                // empty if none was recorded
+    bool legal_hold = false;
+};
+
 class conversation_repository {
   public:
     conversation_repository() = default;
@@ -102,6 +112,10 @@ class conversation_repository {
     /// Finishes an erasure a crash left half done: the rows of closed conversations whose key
     /// is gone, and keys whose conversation is gone. Returns how many were erased.
     virtual int repair_partial_erasures() = 0;
+
+    /// The `limit` most recently closed conversations, newest first, for the console's
+    /// retention page.
+    virtual std::vector<closed_conversation_row> list_closed(int limit) = 0;
 };
 
 }  // namespace sc::store

@@ -247,8 +247,7 @@ class hub_test : public ::testing::Test {
     }
 
     void start_hub() {
-        store_->call(
-            [&](store::database& db) { policy_.load(db, "# Policy\n", 72, clock_.now()); });
+        policy_.load(*store_, "# Policy\n", 72, clock_.now());
         hub_ = std::make_unique<hub>(*store_, *keys_, policy_, clock_, settings_);
         hub_->load();
     }

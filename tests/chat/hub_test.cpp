@@ -1041,8 +1041,9 @@ TEST_F(hub_test, conversations_and_visitor_messages_record_the_policy_in_force) 
         db.exec(
             "INSERT INTO staff (id, email, name, role, password_hash, created_at)"
             " VALUES (99, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
-        ASSERT_TRUE(policy_.publish(db, "# Policy two\n", 72, clock_.now() + 1h, 99, clock_.now()));
     });
+    ASSERT_TRUE(
+        policy_.publish(*store_, "# Policy two\n", 72, clock_.now() + 1h, 99, clock_.now()));
     auto before = active_chat(ana);
     clock_.advance(1h);
     visitor_says(before, "v1", "written under version two");

@@ -250,7 +250,7 @@ class chat_world {
         dir = std::make_unique<test_support::temp_dir>();
         keys = std::make_unique<privacy::keyring>(*dir / "master.key");
         store = std::make_unique<store::sqlite_worker>(*dir / "chat.db", *dir / "keys.db");
-        store->call([&](store::database& db) { policy.load(db, "# Policy\n", 72, clock.now()); });
+        policy.load(*store, "# Policy\n", 72, clock.now());
         hub = std::make_unique<chat::hub>(*store, *keys, policy, clock, chat::hub_settings{3, 30});
         hub->load();
     }

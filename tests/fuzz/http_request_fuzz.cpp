@@ -39,9 +39,9 @@ struct world {
                                    password_hash(), clock.now())) {
                 fuzz::broken("add_member failed");
             }
-            policy.load(db, http::initial_privacy_policy(assets, config), retention.hours(),
-                        clock.now());
         });
+        policy.load(*store, http::initial_privacy_policy(assets, config), retention.hours(),
+                    clock.now());
         hub = std::make_unique<chat::hub>(*store, *keys, policy, clock, chat::hub_settings{});
         hub->load();
         privacy_routes =

@@ -31,7 +31,7 @@ struct world {
                                      "not used", clock.now())
                 ->id;
         });
-        store->call([&](store::database& db) { policy.load(db, "# Policy\n", 72, clock.now()); });
+        policy.load(*store, "# Policy\n", 72, clock.now());
         site = std::make_unique<http::pages>(assets, core::config{}, policy);
     }
 
@@ -68,10 +68,8 @@ void operator_page(world& w, const std::string& input, bool utf8) {
 void published_policy(world& w, const std::string& input) {
     w.clock.advance(std::chrono::minutes(1));
     auto now = w.clock.now();
-    auto published = w.store->call([&](store::database& db) {
-        w.policy.load(db, "", 72, now);  // version 1 only: the last input's is gone
-        return w.policy.publish(db, input, 72, now, w.admin, now);
-    });
+    w.policy.load(*w.store, "", 72, now);  // version 1 only: the last input's is gone
+    auto published = w.policy.publish(*w.store, input, 72, now, w.admin, now);
     if (published) {
         try {
             for (const auto& html : {w.site->privacy(now), w.site->privacy_archive(now),

@@ -78,10 +78,8 @@ class http_test : public ::testing::Test {
         admin_ = add_staff("admin@example.org", "Alex", staff::role::admin);
         coordinator_ = add_staff("ana@example.org", "Ana", staff::role::coordinator);
         assets_ = std::make_unique<asset_catalog>();
-        store_->call([&](store::database& db) {
-            policy_.load(db, initial_privacy_policy(*assets_, config_), retention_.hours(),
-                         clock_.now());
-        });
+        policy_.load(*store_, initial_privacy_policy(*assets_, config_), retention_.hours(),
+                     clock_.now());
         hub_ = std::make_unique<chat::hub>(*store_, *keys_, policy_, clock_, chat::hub_settings{});
         hub_->load();
         privacy_api_ =

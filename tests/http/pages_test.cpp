@@ -3,7 +3,7 @@
 #include "http/pages.hpp"
 
 #include "core/temp_dir.hpp"
-#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/worker.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,8 +20,8 @@ class pages_test : public ::testing::Test {
   protected:
     void SetUp() override {
         ASSERT_GE(sodium_init(), 0);
-        policy_.load(*db_, "# Privacy\n\n{{service_name}} keeps chats. {{retention_summary}}\n", 72,
-                     clock_.now());
+        policy_.load(store_, "# Privacy\n\n{{service_name}} keeps chats. {{retention_summary}}\n",
+                     72, clock_.now());
     }
 
     std::string page(const pages& site, std::string_view path) {
@@ -33,19 +33,21 @@ class pages_test : public ::testing::Test {
     pages make() { return pages(assets_, config_, policy_); }
 
     void publish(const std::string& markdown, core::time_point effective, int retention = 72) {
-        auto v = policy_.publish(*db_, markdown, retention, effective, admin_id(), clock_.now());
+        auto v = policy_.publish(store_, markdown, retention, effective, admin_id(), clock_.now());
         ASSERT_TRUE(v) << v.error().message;
     }
 
     std::int64_t admin_id() {
-        db_->exec(
-            "INSERT OR IGNORE INTO staff (id, email, name, role, password_hash, created_at)"
-            " VALUES (1, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
+        store_.call([](store::database& db) {
+            db.exec(
+                "INSERT OR IGNORE INTO staff (id, email, name, role, password_hash, created_at)"
+                " VALUES (1, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
+        });
         return 1;
     }
 
     test_support::temp_dir dir_;
-    std::unique_ptr<store::database> db_ = store::open_store(dir_ / "main.db", dir_ / "keys.db");
+    store::sqlite_worker store_{dir_ / "main.db", dir_ / "keys.db"};
     core::manual_clock clock_;
     asset_catalog assets_;
     core::config config_;

@@ -5,7 +5,8 @@
 #include "core/known_bug.hpp"
 #include "core/random.hpp"
 #include "http/http_fixture.hpp"
-#include "privacy/purge.hpp"
+#include "privacy/store_refusals.hpp"
+#include "store/policy.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -93,8 +94,9 @@ TEST_F(privacy_api_test, only_admins_change_the_retention) {
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(body_json(r), boost::json::parse(R"({"hours":24,"policy_version":2})"));
     EXPECT_EQ(retention_.hours(), 24);
-    EXPECT_EQ(store_->call([](store::database& db) { return privacy::retention_hours(db, 72); }),
-              24);
+    EXPECT_EQ(
+        store_->call([](store::unit_of_work& work) { return work.policy().retention_hours(); }),
+        24);
 }
 
 TEST_F(privacy_api_test, retention_change_is_audited) {
@@ -151,6 +153,46 @@ TEST_F(privacy_api_test, a_policy_that_is_not_a_valid_template_is_refused_and_pr
     EXPECT_THAT(r.body, HasSubstr("template error"));
     EXPECT_EQ(serve(get("/privacy")).status, 200);
     EXPECT_EQ(policy_.in_force(clock_.now()), 1);
+}
+
+// Issue 8 ("persist first"): memory used to take a version before its commit, so a failed
+// one left the console and /privacy showing a version the store never had.
+TEST_F(privacy_api_test, a_retention_change_the_store_refuses_changes_nothing) {
+    auto alex = login("admin@example.org");
+    test_support::refuse(*store_, test_support::refusal::commit);
+    auto r = as_role(alex, post("/api/staff/retention", R"({"hours":24})"));
+    EXPECT_EQ(r.status, 500) << r.body;
+    EXPECT_EQ(error_code(r), "internal");
+    EXPECT_THAT(r.body, HasSubstr("nothing changed"));
+    EXPECT_EQ(body_json(as_role(alex, get("/api/staff/retention"))),
+              boost::json::parse(R"({"hours":72})"));
+    EXPECT_EQ(policy_.in_force(clock_.now()), 1);
+    EXPECT_THAT(serve(get("/privacy")).body, HasSubstr("72 hours"));
+    EXPECT_EQ(stored("audit_log WHERE action = ?", "retention_changed"), 0);
+
+    test_support::allow(*store_);
+    r = as_role(alex, post("/api/staff/retention", R"({"hours":24})"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(body_json(r), boost::json::parse(R"({"hours":24,"policy_version":2})"));
+}
+
+TEST_F(privacy_api_test, a_policy_version_the_store_refuses_is_not_published) {
+    auto alex = login("admin@example.org");
+    auto versions_before = as_role(alex, get("/api/staff/policies")).body;
+    auto privacy_before = serve(get("/privacy")).body;
+    test_support::refuse(*store_, test_support::refusal::commit);
+    auto r = as_role(alex, post("/api/staff/policies", R"({"markdown":"# Refused\n"})"));
+    EXPECT_EQ(r.status, 500) << r.body;
+    EXPECT_EQ(error_code(r), "internal");
+    EXPECT_THAT(r.body, HasSubstr("nothing was published"));
+    EXPECT_EQ(as_role(alex, get("/api/staff/policies")).body, versions_before);
+    EXPECT_EQ(serve(get("/privacy")).body, privacy_before);
+
+    test_support::allow(*store_);
+    r = as_role(alex, post("/api/staff/policies", R"({"markdown":"# Refused\n"})"));
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(body_json(r).at("version"), 2);
+    EXPECT_THAT(serve(get("/privacy")).body, HasSubstr("Refused"));
 }
 
 // ---------------------------------------------------------------- closed conversations
@@ -239,7 +281,8 @@ TEST_F(privacy_api_test, traffic_counts_public_pages_but_not_the_staff_console) 
     serve(get("/chat"));
     serve(get("/staff"));
     serve(get("/no-such-page-with-a-visitor-chosen-name"));
-    store_->call([&](store::database& db) { traffic_.flush(db); });
+    traffic_.flush(*store_);
+    store_->call([](store::unit_of_work&) {});  // the flush is committed
     auto alex = login("admin@example.org");
     auto r = as_role(alex, get("/api/staff/traffic?days=1"));
     ASSERT_EQ(r.status, 200) << r.body;

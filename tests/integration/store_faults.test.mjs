@@ -1,12 +1,14 @@
 // The store decides what the clients are told: nothing is acknowledged or delivered before
 // its commit is durable, and a commit that fails is reported, forgotten and can be sent
-// again without leaving a gap. The fault VFS holds syncs and fills the disk on demand.
+// again without leaving a gap; a policy version or a retention change the store cannot save
+// is published nowhere. The fault VFS holds syncs and fills the disk on demand.
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import {
-  accept, availableCoordinator, isMessage, isStaffMessage, newClientId, openChat, resumeVisitor,
-  staffSay, startVisitor, suiteServer, visitorSay, waitQueue,
+  ADMIN_EMAIL, ADMIN_PASSWORD, accept, availableCoordinator, isMessage, isStaffMessage, login,
+  newClientId, openChat, request, resumeVisitor, staffHeaders, staffSay, startVisitor, suiteServer,
+  visitorSay, waitQueue,
 } from './harness.mjs';
 
 /**
@@ -163,5 +165,47 @@ describe('store faults', () => {
     suite.clients.push(ws);
     assert.equal(resumed.conversation.status, 'active');
     assert.equal(resumed.conversation.last_seq, fromVisitor.seq);
+  });
+
+  it('a policy version or retention change on a full disk is refused and published nowhere', async () => {
+    const { server } = suite;
+    const admin = await login(server, ADMIN_EMAIL, ADMIN_PASSWORD);
+    const headers = staffHeaders(server, admin);
+    const get = (p) => request(server, 'GET', p, { headers });
+    const post = (p, json) => request(server, 'POST', p, { headers, json });
+    const versionShown = (page) => page.text.match(/Version (\d+)\b/)?.[1];
+    const mark = `written-on-a-full-disk-${process.pid}`;
+    const markdown = `# Privacy policy\n\n${mark}. {{retention_summary}}\n`;
+    const versionsBefore = (await get('/api/staff/policies')).json.versions;
+    const retentionBefore = (await get('/api/staff/retention')).json.hours;
+    const inForceBefore = versionShown(await request(server, 'GET', '/privacy'));
+    assert.ok(inForceBefore, '/privacy names its version');
+
+    await server.faults.fillDisk();
+    const refused = await post('/api/staff/policies', { markdown });
+    assert.equal(refused.status, 500, refused.text);
+    assert.equal(refused.json?.error?.code, 'internal', refused.text);
+    assert.match(refused.json.error.message, /could not be saved, so nothing was published/);
+    const unchanged = await post('/api/staff/retention', { hours: retentionBefore + 1 });
+    assert.equal(unchanged.status, 500, unchanged.text);
+    assert.match(unchanged.json?.error?.message ?? '', /nothing changed/);
+    const page = await request(server, 'GET', '/privacy');
+    assert.equal(page.status, 200);
+    assert.equal(versionShown(page), inForceBefore, '/privacy shows the same version');
+    assert.ok(!page.text.includes(mark));
+    assert.ok(!(await request(server, 'GET', '/privacy/versions')).text.includes(mark));
+    await server.faults.freeDisk();
+    assert.deepEqual((await get('/api/staff/policies')).json.versions, versionsBefore);
+    assert.equal((await get('/api/staff/retention')).json.hours, retentionBefore);
+
+    // Once there is room, the same publish goes through, and the store agrees after a restart.
+    const published = await post('/api/staff/policies', { markdown });
+    assert.equal(published.status, 201, published.text);
+    assert.equal(published.json.version, versionsBefore[0].version + 1, 'no number was used up');
+    assert.ok((await request(server, 'GET', '/privacy')).text.includes(mark));
+    await server.restart();
+    const afterRestart = await request(server, 'GET', '/privacy');
+    assert.equal(versionShown(afterRestart), String(published.json.version));
+    assert.ok(afterRestart.text.includes(mark));
   });
 });

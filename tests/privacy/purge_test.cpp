@@ -275,13 +275,5 @@ TEST_F(purge_test, the_evaluation_id_is_not_derived_from_the_conversation) {
     EXPECT_EQ(here.find(id), std::string::npos);
 }
 
-TEST_F(purge_test, retention_hours_default_until_an_administrator_sets_them) {
-    EXPECT_EQ(retention_hours(*db_, 72), 72);
-    set_retention_hours(*db_, 24);
-    EXPECT_EQ(retention_hours(*db_, 72), 24);
-    set_retention_hours(*db_, 0);
-    EXPECT_EQ(retention_hours(*db_, 72), 0);
-}
-
 }  // namespace
 }  // namespace sc::privacy

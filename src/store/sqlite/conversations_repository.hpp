@@ -29,6 +29,7 @@ class sqlite_conversation_repository final : public conversation_repository {
     bool claim_evaluation(const std::string& id) override;
     void erase_rows(const std::vector<std::string>& ids) override;
     int repair_partial_erasures() override;
+    std::vector<closed_conversation_row> list_closed(int limit) override;
 
   private:
     database& db_;

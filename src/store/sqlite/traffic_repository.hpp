@@ -10,8 +10,13 @@ class sqlite_traffic_repository final : public traffic_repository {
   public:
     explicit sqlite_traffic_repository(database& db) : db_(db) {}
 
+    void add_page_views(const std::string& day, const std::string& page,
+                        std::int64_t views) override;
+    void add_visitors(const std::string& day, std::int64_t visitors) override;
+    std::vector<traffic_row> counts_since(const std::string& since_day) override;
+
   private:
-    [[maybe_unused]] database& db_;
+    database& db_;
 };
 
 }  // namespace sc::store
