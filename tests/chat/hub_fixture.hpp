@@ -224,8 +224,8 @@ class hub_test : public ::testing::Test {
     void TearDown() override { shut_down(); }
 
     staff::member add_staff(const std::string& email, const std::string& name, staff::role r) {
-        return store_->call([&](store::database& db) {
-            return *staff::add_member(db, email, name, r, "not used", clock_.now());
+        return store_->call([&](store::unit_of_work& work) {
+            return *staff::add_member(work, email, name, r, "not used", clock_.now());
         });
     }
 

@@ -188,8 +188,8 @@ class chat_world {
     }
 
     staff::member add_staff(const std::string& email, staff::role r) {
-        return store->call([&](store::database& db) {
-            auto m = staff::add_member(db, email, "Fuzz", r, "not used", clock.now());
+        return store->call([&](store::unit_of_work& work) {
+            auto m = staff::add_member(work, email, "Fuzz", r, "not used", clock.now());
             if (!m) broken("add_member failed", m.error().message);
             return *m;
         });

@@ -34,12 +34,12 @@ struct world {
     world() {
         keys = std::make_unique<privacy::keyring>(dir / "master.key");
         store = std::make_unique<store::sqlite_worker>(dir / "http.db", dir / "keys.db");
-        store->call([&](store::database& db) {
-            if (!staff::add_member(db, "admin@example.org", "Alex", staff::role::admin,
+        store->call([&](store::unit_of_work& work) {
+            if (!staff::add_member(work, "admin@example.org", "Alex", staff::role::admin,
                                    password_hash(), clock.now())) {
                 fuzz::broken("add_member failed");
             }
-            policy.load(db, http::initial_privacy_policy(assets, config), retention.hours(),
+            policy.load(work, http::initial_privacy_policy(assets, config), retention.hours(),
                         clock.now());
         });
         hub = std::make_unique<chat::hub>(*store, *keys, policy, clock, chat::hub_settings{});

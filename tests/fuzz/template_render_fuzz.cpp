@@ -26,8 +26,8 @@ struct world {
         std::filesystem::create_directory(dir / "content");
         config.content_dir = dir / "content";
         store = std::make_unique<store::sqlite_worker>(dir / "pages.db", dir / "keys.db");
-        admin = store->call([&](store::database& db) {
-            return staff::add_member(db, "admin@example.org", "Admin", staff::role::admin,
+        admin = store->call([&](store::unit_of_work& work) {
+            return staff::add_member(work, "admin@example.org", "Admin", staff::role::admin,
                                      "not used", clock.now())
                 ->id;
         });

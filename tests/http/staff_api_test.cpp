@@ -4,6 +4,7 @@
 
 #include "core/random.hpp"
 #include "http/http_fixture.hpp"
+#include "store/staff.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,7 +27,7 @@ class staff_api_test : public http_test {
     }
 
     std::int64_t member_count() {
-        return store_->call([](store::database& db) { return staff::count_members(db); });
+        return store_->call([](store::unit_of_work& work) { return work.staff().count_members(); });
     }
 };
 

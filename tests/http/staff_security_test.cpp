@@ -10,6 +10,7 @@
 #include "staff/sessions.hpp"
 #include "staff/totp.hpp"
 #include "staff/two_factor.hpp"
+#include "store/staff.hpp"
 
 namespace sc::http {
 namespace {
@@ -157,7 +158,8 @@ TEST_F(staff_security_test, an_account_under_attack_is_audited_once_without_an_a
 // --------------------------------------------------------- password change
 
 TEST_F(staff_security_test, a_printed_password_must_be_changed_before_anything_else) {
-    store_->call([&](store::database& db) { staff::require_password_change(db, admin_.id); });
+    store_->call(
+        [&](store::unit_of_work& work) { work.staff().require_password_change(admin_.id); });
     auto r = login_response("admin@example.org", test_password);
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(step(r), "change_password");
