@@ -22,6 +22,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/unit_of_work.hpp"
 #include "store/sqlite/worker.hpp"
+#include "store/staff.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,7 +49,9 @@ std::string read_password_from_stdin() {
 // On first start there is nobody to sign in: create the administrator.
 void ensure_first_admin(store::worker& store, const core::config& config,
                         const core::clock& clock) {
-    if (store.call([](store::unit_of_work& db) { return staff::count_members(db); }) > 0) return;
+    if (store.call([](store::unit_of_work& work) { return work.staff().count_members(); }) > 0) {
+        return;
+    }
     bool generated = !config.admin_password;
     std::string password = generated ? core::random_hex(12) : *config.admin_password;
     if (auto valid = staff::validate_new_member(config.admin_email, "Administrator", password);
@@ -57,14 +60,15 @@ void ensure_first_admin(store::worker& store, const core::config& config,
     }
     auto hash = staff::hash_password(password);
     auto now = clock.now();
-    auto added = store.call([&](store::unit_of_work& db) {
-        return staff::add_member(db, config.admin_email, "Administrator", staff::role::admin, hash,
-                                 now);
+    auto added = store.call([&](store::unit_of_work& work) {
+        return staff::add_member(work, config.admin_email, "Administrator", staff::role::admin,
+                                 hash, now);
     });
     if (!added) throw std::runtime_error("admin account: " + added.error().message);
     if (generated) {
         // A password printed on a terminal may be seen or kept: the first sign-in replaces it.
-        store.call([&](store::unit_of_work& db) { staff::require_password_change(db, added->id); });
+        store.call(
+            [&](store::unit_of_work& work) { work.staff().require_password_change(added->id); });
     }
     spdlog::info("event=first_admin_created staff_id={}", added->id);
     if (generated) {
@@ -140,10 +144,10 @@ int user_add(const core::config& config, const std::string& email, const std::st
     }
     prepare_data_dir(config);
     auto store_db = store::open_store(config.database_path(), config.vault_path());
-    auto& db = *store_db;
+    store::sqlite_unit_of_work work(*store_db);
     core::system_clock clock;
     auto added =
-        staff::add_member(db, email, display, *r, staff::hash_password(password), clock.now());
+        staff::add_member(work, email, display, *r, staff::hash_password(password), clock.now());
     if (!added) {
         std::cerr << "error: " << added.error().message << "\n";
         return 1;
@@ -175,10 +179,11 @@ int purge(const core::config& config, const std::string& stop_after) {
             work, keys, now, std::chrono::hours(hours), 100,
             halt_at ? privacy::purge_observer(halt) : privacy::purge_observer());
         if (!batch.purged.empty()) {
-            store::transaction tx(db);
-            privacy::audit(work, now, std::nullopt, "retention_purge",
-                           std::to_string(batch.purged.size()) + " conversations (command line)");
-            tx.commit();
+            work.atomically([&] {
+                privacy::audit(
+                    work, now, std::nullopt, "retention_purge",
+                    std::to_string(batch.purged.size()) + " conversations (command line)");
+            });
         }
         total += static_cast<int>(batch.purged.size());
         evaluations += batch.evaluations_written;
@@ -213,8 +218,8 @@ int backup(const core::config& config, const std::string& path) {
 
 int user_list(const core::config& config) {
     auto store_db = store::open_store(config.database_path(), config.vault_path());
-    auto& db = *store_db;
-    for (const auto& m : staff::list_members(db)) {
+    store::sqlite_unit_of_work work(*store_db);
+    for (const auto& m : staff::list_members(work)) {
         std::cout << m.id << "\t" << m.email << "\t" << m.name << "\t"
                   << staff::role_name(m.staff_role) << (m.disabled ? "\tdisabled" : "") << "\n";
     }
@@ -223,13 +228,13 @@ int user_list(const core::config& config) {
 
 int user_disable(const core::config& config, const std::string& email) {
     auto store_db = store::open_store(config.database_path(), config.vault_path());
-    auto& db = *store_db;
-    auto m = staff::find_member_by_email(db, email);
+    store::sqlite_unit_of_work work(*store_db);
+    auto m = staff::find_member_by_email(work, email);
     if (!m) {
         std::cerr << "error: no account with email " << email << "\n";
         return 1;
     }
-    staff::disable_member(db, m->id);
+    work.staff().disable_member(m->id);
     std::cout << "disabled " << m->email << "; their sessions have ended\n";
     return 0;
 }

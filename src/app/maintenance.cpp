@@ -33,8 +33,8 @@ maintenance::maintenance(store::worker& store, const privacy::keyring& keys, cha
 void maintenance::every_minute() {
     auto now = clock_.now();
     traffic_.flush(store_);
-    store_.submit([this, now](store::unit_of_work& db) {
-        staff::remove_expired_sessions(db, now, session_idle_limit_);
+    store_.submit([this, now](store::unit_of_work& work) {
+        staff::remove_expired_sessions(work, now, session_idle_limit_);
     });
     hub_.close_abandoned(abandoned_after);
     // glibc keeps memory freed after a burst (many chats starting at once) for reuse;
@@ -50,16 +50,16 @@ void maintenance::purge_batch(int purged_so_far) {
     auto result = std::make_shared<privacy::purge_batch_result>();
     // The purge commits in steps of its own (see privacy/purge.hpp): a maintenance job.
     store_.submit_maintenance(
-        [this, now, retention, result, first = purged_so_far == 0](store::unit_of_work& db) {
-            *result = privacy::purge_expired(db, keys_, now, retention, purge_batch_size);
-            int repaired = first ? privacy::repair_partial_erasures(db) : 0;
+        [this, now, retention, result, first = purged_so_far == 0](store::unit_of_work& work) {
+            *result = privacy::purge_expired(work, keys_, now, retention, purge_batch_size);
+            int repaired = first ? privacy::repair_partial_erasures(work) : 0;
             if (repaired > 0)
                 spdlog::warn("event=purge_repaired_partial_erasure count={}", repaired);
             if (!result->purged.empty()) {
-                store::transaction tx(db);
-                privacy::audit(db, now, std::nullopt, "retention_purge",
-                               std::to_string(result->purged.size()) + " conversations");
-                tx.commit();
+                work.atomically([&] {
+                    privacy::audit(work, now, std::nullopt, "retention_purge",
+                                   std::to_string(result->purged.size()) + " conversations");
+                });
             }
         },
         [this, result, purged_so_far](core::result<> r) {

@@ -14,6 +14,7 @@
 #include "staff/sessions.hpp"
 #include "staff/totp.hpp"
 #include "staff/two_factor.hpp"
+#include "store/staff.hpp"
 
 namespace sc::http {
 
@@ -160,11 +161,12 @@ core::result<staff_identity> staff_api::identify_session(const request& req, boo
 
 core::result<staff_identity> staff_api::identity_of(const std::string& token, bool touch) {
     auto now = clock_.now();
-    auto found =
-        store_.call([&](store::unit_of_work& db) -> std::optional<std::pair<staff::session, bool>> {
-            auto s = staff::resume_session(db, token, now, touch, session_idle_limit_);
+    auto found = store_.call(
+        [&](store::unit_of_work& work) -> std::optional<std::pair<staff::session, bool>> {
+            auto s = staff::resume_session(work, token, now, touch, session_idle_limit_);
             if (!s) return std::nullopt;
-            return std::make_pair(*s, contains(staff::roles_requiring_totp(db), s->who.staff_role));
+            return std::make_pair(*s,
+                                  contains(staff::roles_requiring_totp(work), s->who.staff_role));
         });
     if (!found) return core::fail(errc::unauthenticated, "your session has ended; sign in again");
     auto& [s, required] = *found;
@@ -207,11 +209,11 @@ void staff_api::record_failure(std::string_view account, const request& req,
                                std::optional<std::int64_t> staff_id, core::time_point now) {
     bool slowed = throttle_.record_failure(account, req.client_address, now);
     if (staff_id) {
-        store_.call([&](store::unit_of_work& db) {
-            staff::count_failed_sign_in(db, account);
+        store_.call([&](store::unit_of_work& work) {
+            work.staff().count_failed_sign_in(account);
             // Once per attack, not per attempt: a flood must not flood the audit log too.
             if (slowed)
-                privacy::audit(db, now, std::nullopt, "sign_in_slowed",
+                privacy::audit(work, now, std::nullopt, "sign_in_slowed",
                                "staff " + std::to_string(*staff_id));
         });
     }
@@ -229,8 +231,8 @@ response staff_api::login(const call& c) {
 
     auto now = clock_.now();
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
-    auto creds =
-        store_.call([&](store::unit_of_work& db) { return staff::find_credentials(db, account); });
+    auto creds = store_.call(
+        [&](store::unit_of_work& work) { return staff::find_credentials(work, account); });
     // Verify against a dummy hash for unknown accounts so timing does not reveal which exist.
     static const std::string dummy = staff::hash_password("not a real password");
     // No valid password is longer than the policy allows; it need not be hashed to know.
@@ -244,7 +246,7 @@ response staff_api::login(const call& c) {
     throttle_.record_success(account, req.client_address);
     auto who = creds->first;
     auto token = store_.call(
-        [&](store::unit_of_work& db) { return staff::create_session(db, who.id, now); });
+        [&](store::unit_of_work& work) { return staff::create_session(work, who.id, now); });
     auto me_id = identity_of(token, false);
     if (!me_id) return error_response(me_id.error());
     bool finished = me_id->step != sign_in_step::totp_code;
@@ -262,18 +264,18 @@ response staff_api::login_code(const call& c) {
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
-    auto used = store_.call([&](store::unit_of_work& db) {
-        return staff::verify_second_factor(db, keys_, me_id.who.id, *code, now);
+    auto used = store_.call([&](store::unit_of_work& work) {
+        return staff::verify_second_factor(work, keys_, me_id.who.id, *code, now);
     });
     if (!used) {
         record_failure(account, req, me_id.who.id, now);
         return error_response(used.error(), "bad_code");
     }
     throttle_.record_success(account, req.client_address);
-    store_.call([&](store::unit_of_work& db) {
-        staff::pass_second_factor(db, me_id.session_token);
+    store_.call([&](store::unit_of_work& work) {
+        staff::pass_second_factor(work, me_id.session_token);
         if (*used == staff::second_factor_used::recovery_code) {
-            privacy::audit(db, now, me_id.who.id, "recovery_code_used");
+            privacy::audit(work, now, me_id.who.id, "recovery_code_used");
         }
     });
     auto after = identify_session(req, false);
@@ -287,12 +289,12 @@ response staff_api::signed_in(const staff_identity& me_id, bool finished) {
                      {"next_step", step_name(me_id.step)}};
     if (finished) {
         auto now = clock_.now();
-        auto failures = store_.call([&](store::unit_of_work& db) {
-            auto n = staff::take_failed_sign_ins(db, me_id.who.id);
-            privacy::audit(db, now, me_id.who.id, "signed_in");
+        auto failures = store_.call([&](store::unit_of_work& work) {
+            auto n = work.staff().take_failed_sign_ins(me_id.who.id);
+            privacy::audit(work, now, me_id.who.id, "signed_in");
             // The owner hears of attempts on their account; the log keeps the count only.
             if (n > 0)
-                privacy::audit(db, now, me_id.who.id, "failed_sign_ins_reported",
+                privacy::audit(work, now, me_id.who.id, "failed_sign_ins_reported",
                                std::to_string(n));
             return n;
         });
@@ -305,9 +307,9 @@ response staff_api::signed_in(const staff_identity& me_id, bool finished) {
 response staff_api::logout(const call& c) {
     const auto& me_id = c.me();
     auto now = clock_.now();
-    store_.call([&](store::unit_of_work& db) {
-        staff::end_session(db, me_id.session_token);
-        privacy::audit(db, now, me_id.who.id, "signed_out");
+    store_.call([&](store::unit_of_work& work) {
+        staff::end_session(work, me_id.session_token);
+        privacy::audit(work, now, me_id.who.id, "signed_out");
     });
     // Only the consoles of this session: the member's other sessions stay signed in.
     hub_.disconnect_session(me_id.session_id);
@@ -318,9 +320,10 @@ response staff_api::logout(const call& c) {
 response staff_api::logout_everywhere(const call& c) {
     const auto& me_id = c.me();
     auto now = clock_.now();
-    auto ended = store_.call([&](store::unit_of_work& db) {
-        auto ids = staff::end_sessions_of(db, me_id.who.id);
-        privacy::audit(db, now, me_id.who.id, "signed_out_everywhere", std::to_string(ids.size()));
+    auto ended = store_.call([&](store::unit_of_work& work) {
+        auto ids = work.staff().end_sessions_of(me_id.who.id, {});
+        privacy::audit(work, now, me_id.who.id, "signed_out_everywhere",
+                       std::to_string(ids.size()));
         return ids.size();
     });
     hub_.disconnect_staff(me_id.who.id);
@@ -339,7 +342,7 @@ response staff_api::change_password(const call& c) {
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
     auto hash = store_.call(
-        [&](store::unit_of_work& db) { return staff::password_hash_of(db, me_id.who.id); });
+        [&](store::unit_of_work& work) { return work.staff().password_hash_of(me_id.who.id); });
     if (!hash || current->size() > staff::password_max_bytes ||
         !staff::verify_password(*hash, *current)) {
         record_failure(account, req, me_id.who.id, now);
@@ -354,11 +357,12 @@ response staff_api::change_password(const call& c) {
         return error_response(valid.error(), "weak_password");
     }
     auto new_hash = staff::hash_password(*next);
-    auto ended = store_.call([&](store::unit_of_work& db) {
-        staff::set_password(db, me_id.who.id, new_hash);
+    auto ended = store_.call([&](store::unit_of_work& work) {
+        auto& accounts = work.staff();
+        accounts.set_password(me_id.who.id, new_hash);
         // Whoever knew the old password is signed out everywhere else.
-        auto ids = staff::end_sessions_of(db, me_id.who.id, me_id.session_id);
-        privacy::audit(db, now, me_id.who.id, "password_changed");
+        auto ids = accounts.end_sessions_of(me_id.who.id, me_id.session_id);
+        privacy::audit(work, now, me_id.who.id, "password_changed");
         return ids;
     });
     for (const auto& id : ended) hub_.disconnect_session(id);
@@ -372,7 +376,7 @@ response staff_api::change_password(const call& c) {
 response staff_api::totp_status(const call& c) {
     const auto& me_id = c.me();
     auto status = store_.call(
-        [&](store::unit_of_work& db) { return staff::two_factor_of(db, me_id.who.id); });
+        [&](store::unit_of_work& work) { return staff::two_factor_of(work, me_id.who.id); });
     return json_response(
         200, json::serialize(json::object{{"enrolled", status.enrolled},
                                           {"required", me_id.totp_required},
@@ -381,8 +385,8 @@ response staff_api::totp_status(const call& c) {
 
 response staff_api::totp_enrol(const call& c) {
     const auto& me_id = c.me();
-    auto secret = store_.call([&](store::unit_of_work& db) {
-        return staff::begin_totp_enrolment(db, keys_, me_id.who.id);
+    auto secret = store_.call([&](store::unit_of_work& work) {
+        return staff::begin_totp_enrolment(work, keys_, me_id.who.id);
     });
     auto uri = staff::otpauth_uri("Safe Connect", me_id.who.email, secret);
     auto qr = staff::make_qr_code(uri);
@@ -400,12 +404,12 @@ response staff_api::totp_confirm(const call& c) {
     if (!fields) return error_response(fields.error());
     const auto* code = &(*fields)[0];
     auto now = clock_.now();
-    auto codes = store_.call([&](store::unit_of_work& db) {
-        auto confirmed = staff::confirm_totp_enrolment(db, keys_, me_id.who.id, *code, now);
+    auto codes = store_.call([&](store::unit_of_work& work) {
+        auto confirmed = staff::confirm_totp_enrolment(work, keys_, me_id.who.id, *code, now);
         if (confirmed) {
             // The code just entered is this session's second factor.
-            staff::pass_second_factor(db, me_id.session_token);
-            privacy::audit(db, now, me_id.who.id, "totp_enrolled");
+            staff::pass_second_factor(work, me_id.session_token);
+            privacy::audit(work, now, me_id.who.id, "totp_enrolled");
         }
         return confirmed;
     });
@@ -424,7 +428,7 @@ response staff_api::totp_confirm(const call& c) {
 
 response staff_api::security_settings(const call&) {
     auto roles =
-        store_.call([](store::unit_of_work& db) { return staff::roles_requiring_totp(db); });
+        store_.call([](store::unit_of_work& work) { return staff::roles_requiring_totp(work); });
     return json_response(200,
                          json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
 }
@@ -448,11 +452,11 @@ response staff_api::set_security_settings(const call& c) {
         if (!contains(roles, *r)) roles.push_back(*r);
     }
     auto now = clock_.now();
-    store_.call([&](store::unit_of_work& db) {
-        staff::set_roles_requiring_totp(db, roles);
+    store_.call([&](store::unit_of_work& work) {
+        staff::set_roles_requiring_totp(work, roles);
         std::string value;
         for (auto r : roles) value += (value.empty() ? "" : ",") + std::string(staff::role_name(r));
-        privacy::audit(db, now, actor, "totp_required_roles_set", value.empty() ? "none" : value);
+        privacy::audit(work, now, actor, "totp_required_roles_set", value.empty() ? "none" : value);
     });
     return json_response(200,
                          json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
@@ -466,7 +470,7 @@ response staff_api::me(const call& c) {
 }
 
 response staff_api::list_users(const call&) {
-    auto members = store_.call([](store::unit_of_work& db) { return staff::list_members(db); });
+    auto members = store_.call([](store::unit_of_work& work) { return staff::list_members(work); });
     json::array list;
     for (const auto& m : members) list.push_back(user_json(m));
     return json_response(200, json::serialize(json::object{{"users", list}}));
@@ -488,9 +492,9 @@ response staff_api::add_user(const call& c) {
     }
     auto hash = staff::hash_password(*password);
     auto now = clock_.now();
-    auto added = store_.call([&](store::unit_of_work& db) {
-        auto m = staff::add_member(db, *email, *name, *r, hash, now);
-        if (m) privacy::audit(db, now, actor, "account_added", "staff " + std::to_string(m->id));
+    auto added = store_.call([&](store::unit_of_work& work) {
+        auto m = staff::add_member(work, *email, *name, *r, hash, now);
+        if (m) privacy::audit(work, now, actor, "account_added", "staff " + std::to_string(m->id));
         return m;
     });
     if (!added) return error_response(added.error());
@@ -509,11 +513,11 @@ response staff_api::disable_user(const call& c) {
                                "administrator"});
     }
     auto now = clock_.now();
-    auto found = store_.call([&](store::unit_of_work& db) -> std::optional<staff::member> {
-        if (!staff::find_member(db, id)) return std::nullopt;
-        staff::disable_member(db, id);
-        privacy::audit(db, now, actor, "account_disabled", "staff " + std::to_string(id));
-        return staff::find_member(db, id);
+    auto found = store_.call([&](store::unit_of_work& work) -> std::optional<staff::member> {
+        if (!staff::find_member(work, id)) return std::nullopt;
+        work.staff().disable_member(id);
+        privacy::audit(work, now, actor, "account_disabled", "staff " + std::to_string(id));
+        return staff::find_member(work, id);
     });
     if (!found) return error_response({errc::not_found, "no such account"});
     hub_.disconnect_staff(id);
@@ -525,13 +529,14 @@ response staff_api::reset_user_totp(const call& c) {
     auto id = c.params.integer("id");
     auto actor = c.me().who.id;
     auto now = clock_.now();
-    auto found = store_.call([&](store::unit_of_work& db) -> std::optional<staff::member> {
-        if (!staff::find_member(db, id)) return std::nullopt;
-        staff::reset_two_factor(db, id);
+    auto found = store_.call([&](store::unit_of_work& work) -> std::optional<staff::member> {
+        if (!staff::find_member(work, id)) return std::nullopt;
+        auto& accounts = work.staff();
+        accounts.reset_two_factor(id);
         // A lost phone may be a stolen one: its sessions end too.
-        staff::end_sessions_of(db, id);
-        privacy::audit(db, now, actor, "totp_reset", "staff " + std::to_string(id));
-        return staff::find_member(db, id);
+        accounts.end_sessions_of(id, {});
+        privacy::audit(work, now, actor, "totp_reset", "staff " + std::to_string(id));
+        return staff::find_member(work, id);
     });
     if (!found) return error_response({errc::not_found, "no such account"});
     hub_.disconnect_staff(id);

@@ -1,15 +1,18 @@
-// Staff accounts: who may sign in to the console, in which role.
+// Staff accounts: who may sign in to the console, in which role. Changes with no rule of their
+// own (disabling, a new password hash, counting failed sign-ins) are asked of the repository,
+// work.staff() (store/staff.hpp).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "store/sqlite/database.hpp"
+#include "store/unit_of_work.hpp"
 
 namespace sc::staff {
 
@@ -40,24 +43,15 @@ bool verify_password(std::string_view hash, std::string_view password);
 core::result<> validate_new_member(std::string_view email, std::string_view name,
                                    std::string_view password);
 
-core::result<member> add_member(store::database& db, std::string_view email, std::string_view name,
-                                role r, std::string_view password_hash, core::time_point now);
-std::vector<member> list_members(store::database& db);
-std::optional<member> find_member(store::database& db, std::int64_t id);
-std::optional<member> find_member_by_email(store::database& db, std::string_view email);
+/// Adds an account; a conflict if one with that email (in any case) exists.
+core::result<member> add_member(store::unit_of_work& work, std::string_view email,
+                                std::string_view name, role r, std::string_view password_hash,
+                                core::time_point now);
+std::vector<member> list_members(store::unit_of_work& work);
+std::optional<member> find_member(store::unit_of_work& work, std::int64_t id);
+std::optional<member> find_member_by_email(store::unit_of_work& work, std::string_view email);
 /// The stored password hash of an enabled account, for sign-in.
-std::optional<std::pair<member, std::string>> find_credentials(store::database& db,
+std::optional<std::pair<member, std::string>> find_credentials(store::unit_of_work& work,
                                                                std::string_view email);
-bool disable_member(store::database& db, std::int64_t id);
-/// The stored password hash of any account, for checking the current password.
-std::optional<std::string> password_hash_of(store::database& db, std::int64_t id);
-/// Stores a new password hash and lifts a required change.
-void set_password(store::database& db, std::int64_t id, std::string_view password_hash);
-void require_password_change(store::database& db, std::int64_t id);
-/// Counts a failed sign-in for the account with this email, if there is one.
-void count_failed_sign_in(store::database& db, std::string_view email);
-/// The failed sign-ins since the last successful one, and starts counting again.
-std::int64_t take_failed_sign_ins(store::database& db, std::int64_t id);
-std::int64_t count_members(store::database& db);
 
 }  // namespace sc::staff

@@ -2,18 +2,18 @@
 // database holds only its hash. Sessions end after 30 idle minutes (or the configured idle
 // limit, staff.session_idle_seconds), 12 hours, or sign-out.
 // A session of a member with TOTP starts without its second factor and is good only for
-// entering the code, for 5 minutes.
+// entering the code, for 5 minutes. Ending every session of a member is the repository's
+// (work.staff().end_sessions_of).
 #pragma once
 
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "core/clock.hpp"
 #include "staff/accounts.hpp"
-#include "store/sqlite/database.hpp"
+#include "store/unit_of_work.hpp"
 
 namespace sc::staff {
 
@@ -33,27 +33,22 @@ struct session {
 std::string session_id(std::string_view token);
 
 /// Starts a session and returns its token (the only copy).
-std::string create_session(store::database& db, std::int64_t staff_id, core::time_point now,
+std::string create_session(store::unit_of_work& work, std::int64_t staff_id, core::time_point now,
                            bool second_factor = false);
 
 /// Records that the session's member has entered their second factor.
-void pass_second_factor(store::database& db, std::string_view token);
+void pass_second_factor(store::unit_of_work& work, std::string_view token);
 
 /// The session of a token, or nothing if unknown, expired or disabled. With `touch`, a
 /// valid session's idle clock restarts. A session unused for `idle_limit` has expired.
-std::optional<session> resume_session(store::database& db, std::string_view token,
+std::optional<session> resume_session(store::unit_of_work& work, std::string_view token,
                                       core::time_point now, bool touch = true,
                                       std::chrono::seconds idle_limit = session_idle_limit);
 
-void end_session(store::database& db, std::string_view token);
-
-/// Ends every session of a member except the one with id `keep` (empty: all); returns the
-/// ids of those it ended.
-std::vector<std::string> end_sessions_of(store::database& db, std::int64_t staff_id,
-                                         std::string_view keep = {});
+void end_session(store::unit_of_work& work, std::string_view token);
 
 /// Removes expired sessions (by the same `idle_limit` as resume_session); returns how many.
-int remove_expired_sessions(store::database& db, core::time_point now,
+int remove_expired_sessions(store::unit_of_work& work, core::time_point now,
                             std::chrono::seconds idle_limit = session_idle_limit);
 
 }  // namespace sc::staff

@@ -7,7 +7,6 @@
 
 namespace sc::store {
 
-class database;  // the SQLite engine's connection; only while domains still run SQL
 class audit_repository;
 class conversation_repository;
 class evaluation_repository;
@@ -39,11 +38,6 @@ class unit_of_work {
     /// For maintenance jobs after an erasure: returns freed pages to the file system and
     /// truncates the write-ahead logs, so no file still holds a deleted row or key.
     virtual void flush_erased() = 0;
-
-    /// The engine's connection, for the domains that still run SQL of their own until they
-    /// go through their repository (tests/store/sql_outside_engine.txt lists them).
-    virtual database& sql() = 0;
-    operator database&() { return sql(); }  // NOLINT(google-explicit-constructor)
 };
 
 }  // namespace sc::store

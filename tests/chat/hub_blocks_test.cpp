@@ -2,6 +2,7 @@
 // ends, the network is refused new chats and messages with a neutral answer, the block
 // expires or is lifted (audited by its opaque id), and it never reaches the disk.
 #include "chat/hub.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "chat/hub_fixture.hpp"
 
@@ -45,12 +46,12 @@ class hub_blocks_test : public hub_test {
     }
 
     std::int64_t audit_count(const std::string& action, const std::string& subject) {
-        return store_->call([&](store::database& db) {
+        return store_->call(test_support::sql_job([&](store::database& db) {
             auto s = db.prepare("SELECT count(*) FROM audit_log WHERE action = ? AND subject = ?");
             s.bind(1, action).bind(2, subject);
             s.step();
             return s.integer(0);
-        });
+        }));
     }
 };
 

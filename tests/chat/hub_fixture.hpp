@@ -11,6 +11,7 @@
 #include "chat/hub.hpp"
 #include "core/random.hpp"
 #include "core/temp_dir.hpp"
+#include "store/sqlite/sql_job.hpp"
 #include "store/sqlite/worker.hpp"
 
 #include <gtest/gtest.h>
@@ -241,8 +242,8 @@ class hub_test : public ::testing::Test {
     void TearDown() override { shut_down(); }
 
     staff::member add_staff(const std::string& email, const std::string& name, staff::role r) {
-        return store_->call([&](store::database& db) {
-            return *staff::add_member(db, email, name, r, "not used", clock_.now());
+        return store_->call([&](store::unit_of_work& work) {
+            return *staff::add_member(work, email, name, r, "not used", clock_.now());
         });
     }
 
@@ -273,7 +274,7 @@ class hub_test : public ::testing::Test {
     }
 
     void settle() {
-        store_->call([](store::database&) {});
+        store_->call(test_support::sql_job([](store::database&) {}));
     }
 
     visitor start_visitor(json::object intake = {}, const std::string& network = "net-1") {
@@ -288,11 +289,11 @@ class hub_test : public ::testing::Test {
     }
 
     std::string conversation_of(const std::string& token) {
-        return store_->call([&](store::database& db) {
+        return store_->call(test_support::sql_job([&](store::database& db) {
             auto s = db.prepare("SELECT id FROM conversations WHERE resume_token_hash = ?");
             s.bind(1, core::token_hash(token));
             return s.step() ? s.text(0) : std::string();
-        });
+        }));
     }
 
     link_ptr join(const staff::member& m) {
@@ -329,7 +330,7 @@ class hub_test : public ::testing::Test {
 
     template <class T>
     T query(const std::string& sql, const std::string& id) {
-        return store_->call([&](store::database& db) {
+        return store_->call(test_support::sql_job([&](store::database& db) {
             auto s = db.prepare(sql);
             s.bind(1, id);
             EXPECT_TRUE(s.step()) << sql;
@@ -338,7 +339,7 @@ class hub_test : public ::testing::Test {
             } else {
                 return s.integer(0);
             }
-        });
+        }));
     }
 
     test_support::temp_dir dir_;

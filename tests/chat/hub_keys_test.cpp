@@ -2,6 +2,7 @@
 // function of the master key and the conversation id (both outlive a purge: the key file,
 // and the id in every old backup) could be made again, and a purged transcript read again.
 #include "chat/hub_fixture.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 namespace sc::chat {
 namespace {
@@ -10,13 +11,13 @@ class hub_keys_test : public hub_test {
   protected:
     /// The key the vault holds for conversation `id`, unsealed with the master key.
     std::string key_of(const std::string& id) {
-        auto sealed = store_->call([&](store::database& db) {
+        auto sealed = store_->call(test_support::sql_job([&](store::database& db) {
             auto s = db.prepare(
                 "SELECT sealed_key FROM vault.conversation_keys WHERE conversation_id = ?");
             s.bind(1, id);
             EXPECT_TRUE(s.step()) << "no key for " << id;
             return s.blob(0);
-        });
+        }));
         auto key = keys_->unseal(sealed, id);
         return {reinterpret_cast<const char*>(key.data()), privacy::secret_key::size};
     }

@@ -1,6 +1,7 @@
 // The live chat hub end to end: queue, accept, messages, resume, transfer, ending, restart,
 // and what reaches the disk.
 #include "chat/hub.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "chat/hub_fixture.hpp"
 #include "core/known_bug.hpp"
@@ -891,13 +892,13 @@ TEST_F(hub_test, message_text_and_intake_never_reach_the_database_in_plaintext) 
 TEST_F(hub_test, conversation_keys_are_kept_in_the_vault_not_the_main_database) {
     auto a = start_visitor();
     auto b = start_visitor();
-    auto sealed = store_->call([](store::database& db) {
+    auto sealed = store_->call(test_support::sql_job([](store::database& db) {
         auto s = db.prepare(
             "SELECT conversation_id, sealed_key FROM vault.conversation_keys ORDER BY 1");
         std::vector<std::pair<std::string, std::string>> out;
         while (s.step()) out.emplace_back(s.text(0), s.blob(1));
         return out;
-    });
+    }));
     auto expected = std::vector<std::string>{a.id, b.id};
     std::sort(expected.begin(), expected.end());
     ASSERT_EQ(sealed.size(), 2u);
@@ -1037,11 +1038,11 @@ TEST_F(hub_test, a_purged_conversation_is_removed_from_the_console) {
 
 TEST_F(hub_test, conversations_and_visitor_messages_record_the_policy_in_force) {
     auto ana = join(ana_);
-    store_->call([&](store::database& db) {
+    store_->call(test_support::sql_job([&](store::database& db) {
         db.exec(
             "INSERT INTO staff (id, email, name, role, password_hash, created_at)"
             " VALUES (99, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
-    });
+    }));
     ASSERT_TRUE(
         policy_.publish(*store_, "# Policy two\n", 72, clock_.now() + 1h, 99, clock_.now()));
     auto before = active_chat(ana);
@@ -1063,11 +1064,11 @@ TEST_F(hub_test, conversations_and_visitor_messages_record_the_policy_in_force) 
 
 TEST_F(hub_test, a_conversation_whose_key_is_lost_is_closed_at_the_next_start) {
     auto v = start_visitor();
-    store_->call([&](store::database& db) {
+    store_->call(test_support::sql_job([&](store::database& db) {
         db.prepare("DELETE FROM vault.conversation_keys WHERE conversation_id = ?")
             .bind(1, v.id)
             .run();
-    });
+    }));
     restart();
     EXPECT_EQ(hub_->snapshot().waiting, 0u);
     EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "closed");

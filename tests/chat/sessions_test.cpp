@@ -2,6 +2,7 @@
 // hub, errors are answered without closing, and each connection is rate limited.
 #include "chat/staff_session.hpp"
 #include "chat/visitor_session.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "chat/hub_fixture.hpp"
 
@@ -35,11 +36,11 @@ class visitor_session_test : public hub_test {
     }
 
     std::int64_t conversation_count() {
-        return store_->call([](store::database& db) {
+        return store_->call(test_support::sql_job([](store::database& db) {
             auto s = db.prepare("SELECT count(*) FROM conversations");
             s.step();
             return s.integer(0);
-        });
+        }));
     }
 
     link_ptr link_;

@@ -11,6 +11,7 @@
 #include "privacy/keyring.hpp"
 #include "privacy/policy.hpp"
 #include "staff/accounts.hpp"
+#include "store/sqlite/sql_job.hpp"
 #include "store/sqlite/worker.hpp"
 
 #include <sodium.h>
@@ -184,12 +185,12 @@ class chat_world {
     /// Returns once every store job queued so far, and every frame those jobs deliver, is
     /// done.
     void settle() {
-        store->call([](store::database&) {});
+        store->call(test_support::sql_job([](store::database&) {}));
     }
 
     staff::member add_staff(const std::string& email, staff::role r) {
-        return store->call([&](store::database& db) {
-            auto m = staff::add_member(db, email, "Fuzz", r, "not used", clock.now());
+        return store->call([&](store::unit_of_work& work) {
+            auto m = staff::add_member(work, email, "Fuzz", r, "not used", clock.now());
             if (!m) broken("add_member failed", m.error().message);
             return *m;
         });
@@ -213,11 +214,11 @@ class chat_world {
             if (f.at("type") == "started") v.token = std::string(f.at("token").as_string());
         }
         if (v.token.empty()) broken("no started frame");
-        v.id = store->call([&](store::database& db) {
+        v.id = store->call(test_support::sql_job([&](store::database& db) {
             auto s = db.prepare("SELECT id FROM conversations WHERE resume_token_hash = ?");
             s.bind(1, core::token_hash(v.token));
             return s.step() ? s.text(0) : std::string();
-        });
+        }));
         return v;
     }
 

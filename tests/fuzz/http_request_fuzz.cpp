@@ -34,8 +34,8 @@ struct world {
     world() {
         keys = std::make_unique<privacy::keyring>(dir / "master.key");
         store = std::make_unique<store::sqlite_worker>(dir / "http.db", dir / "keys.db");
-        store->call([&](store::database& db) {
-            if (!staff::add_member(db, "admin@example.org", "Alex", staff::role::admin,
+        store->call([&](store::unit_of_work& work) {
+            if (!staff::add_member(work, "admin@example.org", "Alex", staff::role::admin,
                                    password_hash(), clock.now())) {
                 fuzz::broken("add_member failed");
             }

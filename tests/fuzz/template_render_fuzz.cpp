@@ -10,6 +10,7 @@
 #include "fuzz_support.hpp"
 #include "http/assets.hpp"
 #include "http/pages.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -26,8 +27,8 @@ struct world {
         std::filesystem::create_directory(dir / "content");
         config.content_dir = dir / "content";
         store = std::make_unique<store::sqlite_worker>(dir / "pages.db", dir / "keys.db");
-        admin = store->call([&](store::database& db) {
-            return staff::add_member(db, "admin@example.org", "Admin", staff::role::admin,
+        admin = store->call([&](store::unit_of_work& work) {
+            return staff::add_member(work, "admin@example.org", "Admin", staff::role::admin,
                                      "not used", clock.now())
                 ->id;
         });
@@ -83,8 +84,8 @@ void published_policy(world& w, const std::string& input) {
         fuzz::check(published.error().code == core::errc::bad_request,
                     "publishing refused with a code other than bad_request", input);
     }
-    w.store->call(
-        [](store::database& db) { db.exec("DELETE FROM policy_versions WHERE version > 1"); });
+    w.store->call(test_support::sql_job(
+        [](store::database& db) { db.exec("DELETE FROM policy_versions WHERE version > 1"); }));
 }
 
 }  // namespace

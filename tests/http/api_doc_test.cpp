@@ -3,6 +3,7 @@
 // as in the table without parameter types (`/api/staff/users/{id}/disable`).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>

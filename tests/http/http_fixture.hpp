@@ -95,8 +95,8 @@ class http_test : public ::testing::Test {
     }
 
     staff::member add_staff(const std::string& email, const std::string& name, staff::role r) {
-        return store_->call([&](store::database& db) {
-            return *staff::add_member(db, email, name, r, password_hash_, clock_.now());
+        return store_->call([&](store::unit_of_work& work) {
+            return *staff::add_member(work, email, name, r, password_hash_, clock_.now());
         });
     }
 

@@ -1,6 +1,7 @@
 // Server-rendered pages: Markdown content inside the layout, operator overrides, config values
 // filled in, and the privacy policy by version with this installation's retention.
 #include "http/pages.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "core/temp_dir.hpp"
 #include "store/sqlite/worker.hpp"
@@ -38,11 +39,11 @@ class pages_test : public ::testing::Test {
     }
 
     std::int64_t admin_id() {
-        store_.call([](store::database& db) {
+        store_.call(test_support::sql_job([](store::database& db) {
             db.exec(
                 "INSERT OR IGNORE INTO staff (id, email, name, role, password_hash, created_at)"
                 " VALUES (1, 'admin@example.org', 'Alex', 'admin', 'x', 0)");
-        });
+        }));
         return 1;
     }
 

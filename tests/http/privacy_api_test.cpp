@@ -1,6 +1,7 @@
 // The console's privacy routes: retention, closed conversations and their purge, the audit
 // log, traffic counts and policy versions, each limited to the roles docs/API.md names.
 #include "http/privacy_api.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "core/known_bug.hpp"
 #include "core/random.hpp"
@@ -39,15 +40,15 @@ class privacy_api_test : public http_test {
         auto l = std::make_shared<quiet_link>();
         links_.push_back(l);
         EXPECT_TRUE(hub_->visitor_start(l, {{"state", "CT"}}, "en", "net"));
-        store_->call([](store::database&) {});  // the start is stored
+        store_->call(test_support::sql_job([](store::database&) {}));  // the start is stored
         EXPECT_TRUE(hub_->visitor_end(l.get()));
-        store_->call([](store::database&) {});  // and the end
-        auto ids = store_->call([](store::database& db) {
+        store_->call(test_support::sql_job([](store::database&) {}));  // and the end
+        auto ids = store_->call(test_support::sql_job([](store::database& db) {
             auto s = db.prepare("SELECT id FROM conversations WHERE status = 'closed'");
             std::vector<std::string> out;
             while (s.step()) out.push_back(s.text(0));
             return out;
-        });
+        }));
         for (const auto& id : ids) {
             if (known_.insert(id).second) return id;
         }
@@ -56,12 +57,12 @@ class privacy_api_test : public http_test {
     }
 
     std::int64_t stored(const std::string& table_and_where, const std::string& id) {
-        return store_->call([&](store::database& db) {
+        return store_->call(test_support::sql_job([&](store::database& db) {
             auto s = db.prepare("SELECT count(*) FROM " + table_and_where);
             s.bind(1, id);
             s.step();
             return s.integer(0);
-        });
+        }));
     }
 
     response as_role(const signed_in& who, request req) { return serve(as(who, std::move(req))); }
@@ -232,11 +233,11 @@ TEST_F(privacy_api_test, supervisor_purges_a_closed_conversation) {
 TEST_F(privacy_api_test, purging_an_open_conversation_answers_409) {
     auto l = std::make_shared<quiet_link>();
     ASSERT_TRUE(hub_->visitor_start(l, {}, "en", "net"));
-    auto id = store_->call([](store::database& db) {
+    auto id = store_->call(test_support::sql_job([](store::database& db) {
         auto s = db.prepare("SELECT id FROM conversations");
         s.step();
         return s.text(0);
-    });
+    }));
     auto sam = login("sam@example.org");
     EXPECT_EQ(as_role(sam, post("/api/staff/conversations/" + id + "/purge")).status, 409);
     EXPECT_EQ(stored("conversations WHERE id = ?", id), 1);

@@ -1,9 +1,11 @@
 // The staff JSON API: sign-in and its cookie, throttling, CSRF and origin checks, roles,
 // account management and sign-out.
 #include "http/staff_api.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "core/random.hpp"
 #include "http/http_fixture.hpp"
+#include "store/staff.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,7 +28,7 @@ class staff_api_test : public http_test {
     }
 
     std::int64_t member_count() {
-        return store_->call([](store::database& db) { return staff::count_members(db); });
+        return store_->call([](store::unit_of_work& work) { return work.staff().count_members(); });
     }
 };
 
@@ -125,12 +127,12 @@ TEST_F(staff_api_test, throttled_sign_in_answers_the_documented_code_throttled) 
 TEST_F(staff_api_test, the_database_keeps_only_the_hash_of_the_session_token) {
     auto who = login("admin@example.org");
     auto token = who.cookie.substr(who.cookie.find('=') + 1);
-    auto stored = store_->call([](store::database& db) {
+    auto stored = store_->call(test_support::sql_job([](store::database& db) {
         auto s = db.prepare("SELECT token_hash FROM staff_sessions");
         std::vector<std::string> out;
         while (s.step()) out.push_back(s.text(0));
         return out;
-    });
+    }));
     EXPECT_EQ(stored, std::vector<std::string>{core::token_hash(token)});
 }
 

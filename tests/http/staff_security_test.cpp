@@ -10,6 +10,8 @@
 #include "staff/sessions.hpp"
 #include "staff/totp.hpp"
 #include "staff/two_factor.hpp"
+#include "store/sqlite/sql_job.hpp"
+#include "store/staff.hpp"
 
 namespace sc::http {
 namespace {
@@ -75,12 +77,12 @@ class staff_security_test : public http_test {
         return out;
     }
     std::vector<std::string> audit_actions() {
-        return store_->call([](store::database& db) {
+        return store_->call(test_support::sql_job([](store::database& db) {
             auto s = db.prepare("SELECT action || ' ' || subject FROM audit_log ORDER BY id");
             std::vector<std::string> out;
             while (s.step()) out.push_back(s.text(0));
             return out;
-        });
+        }));
     }
     std::shared_ptr<watched_link> open_console(const signed_in& who, const staff::member& m) {
         auto token = who.cookie.substr(who.cookie.find('=') + 1);
@@ -157,7 +159,8 @@ TEST_F(staff_security_test, an_account_under_attack_is_audited_once_without_an_a
 // --------------------------------------------------------- password change
 
 TEST_F(staff_security_test, a_printed_password_must_be_changed_before_anything_else) {
-    store_->call([&](store::database& db) { staff::require_password_change(db, admin_.id); });
+    store_->call(
+        [&](store::unit_of_work& work) { work.staff().require_password_change(admin_.id); });
     auto r = login_response("admin@example.org", test_password);
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(step(r), "change_password");

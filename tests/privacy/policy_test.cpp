@@ -1,6 +1,7 @@
 // Privacy policy versions: what is in force when, and why the past cannot be changed; the
 // registry changes only once the store has the change.
 #include "privacy/policy.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "core/temp_dir.hpp"
 #include "privacy/store_refusals.hpp"
@@ -18,13 +19,13 @@ using namespace std::chrono_literals;
 class policy_test : public ::testing::Test {
   protected:
     void SetUp() override {
-        admin_ = store_.call([](store::database& db) {
+        admin_ = store_.call(test_support::sql_job([](store::database& db) {
             db.prepare(
                   "INSERT INTO staff (email, name, role, password_hash, created_at)"
                   " VALUES ('admin@example.org', 'Alex', 'admin', 'x', 0)")
                 .run();
             return db.last_insert_id();
-        });
+        }));
         registry_.load(store_, "# Privacy\n\nVersion one.", 72, clock_.now());
     }
     void TearDown() override { store_.stop(); }

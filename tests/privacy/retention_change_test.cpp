@@ -1,6 +1,7 @@
 // Changing the retention period: stored, audited, and published as a policy version that
 // states it, with versions scheduled for later promising it too.
 #include "privacy/retention_change.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include <gtest/gtest.h>
 
@@ -20,13 +21,13 @@ using namespace std::chrono_literals;
 class retention_change_test : public ::testing::Test {
   protected:
     void SetUp() override {
-        admin_ = store_.call([&](store::database& db) {
+        admin_ = store_.call(test_support::sql_job([&](store::database& db) {
             db.prepare(
                   "INSERT INTO staff (email, name, role, password_hash, created_at)"
                   " VALUES ('admin@example.org', 'Alex', 'admin', 'x', 0)")
                 .run();
             return db.last_insert_id();
-        });
+        }));
         policy_.load(store_, "# Privacy\n\nWe keep chats {{retention_hours}} hours.", 72,
                      clock_.now());
     }

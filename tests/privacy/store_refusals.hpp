@@ -2,6 +2,7 @@
 // commit: a refused statement undoes its job; a failed commit undoes the whole batch.
 #pragma once
 
+#include "store/sqlite/sql_job.hpp"
 #include "store/sqlite/worker.hpp"
 
 #include <string>
@@ -28,7 +29,7 @@ inline std::string refusal_name(refusal r) {
 
 /// Makes the store refuse `r` until allow() is called.
 inline void refuse(store::worker& store, refusal r) {
-    store.call([r](store::database& db) {
+    store.call(test_support::sql_job([r](store::database& db) {
         switch (r) {
             case refusal::version:
                 db.exec(
@@ -51,11 +52,12 @@ inline void refuse(store::worker& store, refusal r) {
                     " BEGIN INSERT INTO test_child VALUES (-1); END");
                 break;
         }
-    });
+    }));
 }
 
 inline void allow(store::worker& store) {
-    store.call([](store::database& db) { db.exec("DROP TRIGGER test_refusal"); });
+    store.call(
+        test_support::sql_job([](store::database& db) { db.exec("DROP TRIGGER test_refusal"); }));
 }
 
 }  // namespace sc::test_support

@@ -1,6 +1,7 @@
 // Traffic statistics: counts per day and page, and unique visitors per day, without ever
 // keeping an address.
 #include "privacy/traffic.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "core/temp_dir.hpp"
 #include "store/sqlite/worker.hpp"
@@ -37,11 +38,11 @@ class traffic_test : public ::testing::Test {
 
     /// While on, the store refuses to count visitors, which fails the whole flush.
     void refuse_writes(bool on) {
-        store_.call([on](store::database& db) {
+        store_.call(test_support::sql_job([on](store::database& db) {
             db.exec(on ? "CREATE TEMP TRIGGER refuse_visitors BEFORE INSERT ON traffic_visitors"
                          " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
                        : "DROP TRIGGER temp.refuse_visitors");
-        });
+        }));
     }
 
     test_support::temp_dir dir_;

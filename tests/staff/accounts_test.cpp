@@ -3,6 +3,8 @@
 
 #include "core/temp_dir.hpp"
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/unit_of_work.hpp"
+#include "store/staff.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -84,7 +86,8 @@ TEST(roles, supervisors_and_admins_oversee_coordinators_do_not) {
 class accounts_test : public ::testing::Test {
   protected:
     member add(std::string_view email, std::string_view name, role r = role::coordinator) {
-        auto added = add_member(db_, email, name, r, "hash-of-" + std::string(name), clock_.now());
+        auto added =
+            add_member(work_, email, name, r, "hash-of-" + std::string(name), clock_.now());
         EXPECT_TRUE(added);
         return added ? *added : member{};
     }
@@ -92,7 +95,7 @@ class accounts_test : public ::testing::Test {
     test_support::temp_dir dir_;
     std::unique_ptr<store::database> store_ =
         store::open_store(dir_ / "staff.db", dir_ / "keys.db");
-    store::database& db_ = *store_;
+    store::sqlite_unit_of_work work_{*store_};
     core::manual_clock clock_;
 };
 
@@ -104,55 +107,55 @@ TEST_F(accounts_test, added_member_can_be_found_by_id_and_email) {
     EXPECT_EQ(ana.staff_role, role::supervisor);
     EXPECT_FALSE(ana.disabled);
 
-    auto by_id = find_member(db_, ana.id);
+    auto by_id = find_member(work_, ana.id);
     ASSERT_TRUE(by_id);
     EXPECT_EQ(by_id->email, "ana@example.org");
-    auto by_email = find_member_by_email(db_, "ana@example.org");
+    auto by_email = find_member_by_email(work_, "ana@example.org");
     ASSERT_TRUE(by_email);
     EXPECT_EQ(by_email->id, ana.id);
 }
 
 TEST_F(accounts_test, email_lookup_ignores_case) {
     auto ana = add("ana@example.org", "Ana");
-    auto found = find_member_by_email(db_, "ANA@Example.ORG");
+    auto found = find_member_by_email(work_, "ANA@Example.ORG");
     ASSERT_TRUE(found);
     EXPECT_EQ(found->id, ana.id);
 }
 
 TEST_F(accounts_test, unknown_members_are_not_found) {
-    EXPECT_FALSE(find_member(db_, 12345));
-    EXPECT_FALSE(find_member_by_email(db_, "nobody@example.org"));
+    EXPECT_FALSE(find_member(work_, 12345));
+    EXPECT_FALSE(find_member_by_email(work_, "nobody@example.org"));
 }
 
 TEST_F(accounts_test, list_returns_every_member_in_id_order) {
     auto ana = add("ana@example.org", "Ana");
     auto ben = add("ben@example.org", "Ben", role::admin);
-    auto all = list_members(db_);
+    auto all = list_members(work_);
     ASSERT_EQ(all.size(), 2u);
     EXPECT_EQ(all[0].id, ana.id);
     EXPECT_EQ(all[1].id, ben.id);
     EXPECT_EQ(all[1].staff_role, role::admin);
-    EXPECT_EQ(count_members(db_), 2);
+    EXPECT_EQ(work_.staff().count_members(), 2);
 }
 
 TEST_F(accounts_test, duplicate_email_is_a_conflict) {
     add("ana@example.org", "Ana");
-    auto again = add_member(db_, "ana@example.org", "Other Ana", role::admin, "h", clock_.now());
+    auto again = add_member(work_, "ana@example.org", "Other Ana", role::admin, "h", clock_.now());
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, core::errc::conflict);
-    EXPECT_EQ(count_members(db_), 1);
+    EXPECT_EQ(work_.staff().count_members(), 1);
 }
 
 TEST_F(accounts_test, duplicate_email_in_other_case_is_a_conflict) {
     add("ana@example.org", "Ana");
-    auto again = add_member(db_, "Ana@Example.org", "Ana", role::coordinator, "h", clock_.now());
+    auto again = add_member(work_, "Ana@Example.org", "Ana", role::coordinator, "h", clock_.now());
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, core::errc::conflict);
 }
 
 TEST_F(accounts_test, credentials_hold_the_stored_hash) {
     auto ana = add("ana@example.org", "Ana");
-    auto creds = find_credentials(db_, "ana@example.org");
+    auto creds = find_credentials(work_, "ana@example.org");
     ASSERT_TRUE(creds);
     EXPECT_EQ(creds->first.id, ana.id);
     EXPECT_EQ(creds->second, "hash-of-Ana");
@@ -160,23 +163,23 @@ TEST_F(accounts_test, credentials_hold_the_stored_hash) {
 
 TEST_F(accounts_test, disabling_marks_the_member_and_hides_its_credentials) {
     auto ana = add("ana@example.org", "Ana");
-    EXPECT_TRUE(disable_member(db_, ana.id));
-    auto found = find_member(db_, ana.id);
+    EXPECT_TRUE(work_.staff().disable_member(ana.id));
+    auto found = find_member(work_, ana.id);
     ASSERT_TRUE(found);
     EXPECT_TRUE(found->disabled);
-    EXPECT_FALSE(find_credentials(db_, "ana@example.org"));
+    EXPECT_FALSE(find_credentials(work_, "ana@example.org"));
 }
 
 TEST_F(accounts_test, disabling_an_unknown_member_changes_nothing) {
-    EXPECT_FALSE(disable_member(db_, 999));
+    EXPECT_FALSE(work_.staff().disable_member(999));
 }
 
 TEST_F(accounts_test, disabling_leaves_other_members_alone) {
     auto ana = add("ana@example.org", "Ana");
     auto ben = add("ben@example.org", "Ben");
-    disable_member(db_, ana.id);
-    EXPECT_FALSE(find_member(db_, ben.id)->disabled);
-    EXPECT_TRUE(find_credentials(db_, "ben@example.org"));
+    work_.staff().disable_member(ana.id);
+    EXPECT_FALSE(find_member(work_, ben.id)->disabled);
+    EXPECT_TRUE(find_credentials(work_, "ben@example.org"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The store worker: ordered jobs, group commit with per-job savepoints, completions only
 // after the commit is durable.
 #include "store/sqlite/worker.hpp"
+#include "store/sqlite/sql_job.hpp"
 
 #include "core/temp_dir.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -56,7 +57,8 @@ class worker_test : public ::testing::Test {
   protected:
     void SetUp() override {
         worker_ = std::make_unique<sqlite_worker>(path_, vault_path_);
-        worker_->call([](database& db) { db.exec("CREATE TABLE items (name TEXT NOT NULL)"); });
+        worker_->call(test_support::sql_job(
+            [](database& db) { db.exec("CREATE TABLE items (name TEXT NOT NULL)"); }));
     }
     void TearDown() override { worker_.reset(); }
 
@@ -76,34 +78,36 @@ class worker_test : public ::testing::Test {
 };
 
 TEST_F(worker_test, migrates_the_database_it_opens) {
-    auto version = worker_->call([](database& db) {
+    auto version = worker_->call(test_support::sql_job([](database& db) {
         auto s = db.prepare("PRAGMA user_version");
         s.step();
         return s.integer(0);
-    });
+    }));
     EXPECT_EQ(version, latest_schema_version());
 }
 
 TEST_F(worker_test, call_returns_the_value_of_the_job) {
-    EXPECT_EQ(worker_->call([](database&) { return 42; }), 42);
-    EXPECT_EQ(worker_->call([](database&) { return std::string("text"); }), "text");
+    EXPECT_EQ(worker_->call(test_support::sql_job([](database&) { return 42; })), 42);
+    EXPECT_EQ(worker_->call(test_support::sql_job([](database&) { return std::string("text"); })),
+              "text");
 }
 
 TEST_F(worker_test, call_returns_once_the_job_is_committed) {
-    worker_->call([](database& db) { insert_item(db, "one"); });
+    worker_->call(test_support::sql_job([](database& db) { insert_item(db, "one"); }));
     EXPECT_EQ(committed_items(), std::vector<std::string>{"one"});
 }
 
 TEST_F(worker_test, call_rethrows_a_failing_job_as_store_error) {
-    EXPECT_THROW(worker_->call([](database&) -> int { throw std::runtime_error("no"); }),
+    EXPECT_THROW(worker_->call(test_support::sql_job(
+                     [](database&) -> int { throw std::runtime_error("no"); })),
                  store_error);
 }
 
 TEST_F(worker_test, a_failed_call_leaves_nothing_behind) {
-    EXPECT_THROW(worker_->call([](database& db) {
+    EXPECT_THROW(worker_->call(test_support::sql_job([](database& db) {
         insert_item(db, "half done");
         throw std::runtime_error("no");
-    }),
+    })),
                  store_error);
     EXPECT_TRUE(committed_items().empty());
 }
@@ -112,9 +116,10 @@ TEST_F(worker_test, jobs_commit_in_submission_order) {
     std::vector<std::string> expected;
     for (int i = 0; i < 200; ++i) {
         expected.push_back(std::to_string(i));
-        worker_->submit([name = expected.back()](database& db) { insert_item(db, name); });
+        worker_->submit(test_support::sql_job(
+            [name = expected.back()](database& db) { insert_item(db, name); }));
     }
-    worker_->call([](database&) {});
+    worker_->call(test_support::sql_job([](database&) {}));
     EXPECT_EQ(committed_items(), expected);
 }
 
@@ -123,7 +128,7 @@ TEST_F(worker_test, completions_run_in_submission_order) {
     std::vector<std::string> expected;
     for (int i = 0; i < 50; ++i) {
         expected.push_back(std::to_string(i));
-        worker_->submit([](database&) {},
+        worker_->submit(test_support::sql_job([](database&) {}),
                         [&log, i](core::result<>) { log.add(std::to_string(i)); });
     }
     EXPECT_EQ(log.wait_for(50), expected);
@@ -134,34 +139,31 @@ TEST_F(worker_test, a_throwing_job_fails_alone_while_its_batch_commits) {
     std::vector<core::result<>> outcomes(3);
     {
         test_support::worker_gate held(*worker_);
-        worker_->submit(
-            [&](database& db) {
-                log.add("work a");
-                insert_item(db, "a");
-            },
-            [&](core::result<> r) {
-                outcomes[0] = r;
-                log.add("done a");
-            });
-        worker_->submit(
-            [&](database& db) {
-                log.add("work b");
-                insert_item(db, "b");
-                throw std::runtime_error("job b fails");
-            },
-            [&](core::result<> r) {
-                outcomes[1] = r;
-                log.add("done b");
-            });
-        worker_->submit(
-            [&](database& db) {
-                log.add("work c");
-                insert_item(db, "c");
-            },
-            [&](core::result<> r) {
-                outcomes[2] = r;
-                log.add("done c");
-            });
+        worker_->submit(test_support::sql_job([&](database& db) {
+                            log.add("work a");
+                            insert_item(db, "a");
+                        }),
+                        [&](core::result<> r) {
+                            outcomes[0] = r;
+                            log.add("done a");
+                        });
+        worker_->submit(test_support::sql_job([&](database& db) {
+                            log.add("work b");
+                            insert_item(db, "b");
+                            throw std::runtime_error("job b fails");
+                        }),
+                        [&](core::result<> r) {
+                            outcomes[1] = r;
+                            log.add("done b");
+                        });
+        worker_->submit(test_support::sql_job([&](database& db) {
+                            log.add("work c");
+                            insert_item(db, "c");
+                        }),
+                        [&](core::result<> r) {
+                            outcomes[2] = r;
+                            log.add("done c");
+                        });
         held.open();
     }
     // One batch: every job ran before any completion, so they shared one transaction.
@@ -179,12 +181,14 @@ TEST_F(worker_test, a_job_breaking_a_constraint_fails_alone) {
     std::vector<core::result<>> outcomes(2);
     {
         test_support::worker_gate held(*worker_);
-        worker_->submit([](database& db) { db.exec("INSERT INTO items (name) VALUES (NULL)"); },
+        worker_->submit(test_support::sql_job([](database& db) {
+                            db.exec("INSERT INTO items (name) VALUES (NULL)");
+                        }),
                         [&](core::result<> r) {
                             outcomes[0] = r;
                             log.add("done");
                         });
-        worker_->submit([](database& db) { insert_item(db, "kept"); },
+        worker_->submit(test_support::sql_job([](database& db) { insert_item(db, "kept"); }),
                         [&](core::result<> r) {
                             outcomes[1] = r;
                             log.add("done");
@@ -199,7 +203,7 @@ TEST_F(worker_test, a_job_breaking_a_constraint_fails_alone) {
 
 TEST_F(worker_test, completion_runs_after_commit_so_another_connection_sees_the_data) {
     std::promise<std::vector<std::string>> seen;
-    worker_->submit([](database& db) { insert_item(db, "durable"); },
+    worker_->submit(test_support::sql_job([](database& db) { insert_item(db, "durable"); }),
                     [&](core::result<> r) {
                         EXPECT_TRUE(r);
                         seen.set_value(committed_items());
@@ -210,42 +214,45 @@ TEST_F(worker_test, completion_runs_after_commit_so_another_connection_sees_the_
 }
 
 TEST_F(worker_test, ordinary_jobs_run_inside_a_transaction) {
-    EXPECT_EQ(worker_->call([](database& db) { return sqlite3_get_autocommit(db.handle()); }), 0);
+    EXPECT_EQ(worker_->call(test_support::sql_job(
+                  [](database& db) { return sqlite3_get_autocommit(db.handle()); })),
+              0);
 }
 
 TEST_F(worker_test, maintenance_jobs_run_outside_any_transaction) {
-    auto autocommit = worker_->call_maintenance([](database& db) {
+    auto autocommit = worker_->call_maintenance(test_support::sql_job([](database& db) {
         int outside = sqlite3_get_autocommit(db.handle());
         transaction tx(db);  // work that commits in steps of its own
         insert_item(db, "own transaction");
         tx.commit();
         return outside;
-    });
+    }));
     EXPECT_NE(autocommit, 0);
     EXPECT_EQ(committed_items(), std::vector<std::string>{"own transaction"});
 }
 
 TEST_F(worker_test, atomically_commits_a_maintenance_jobs_steps_or_none_of_them) {
     worker_->call_maintenance([](unit_of_work& work) {
-        work.atomically([&] { insert_item(work, "first step"); });
+        work.atomically([&] { insert_item(test_support::sql_of(work), "first step"); });
         try {
             work.atomically([&] {
-                insert_item(work, "half a step");
+                insert_item(test_support::sql_of(work), "half a step");
                 throw std::runtime_error("the disk is full");
             });
         } catch (const std::runtime_error&) {
         }
-        EXPECT_NE(sqlite3_get_autocommit(work.sql().handle()), 0) << "each step committed";
+        EXPECT_NE(sqlite3_get_autocommit(test_support::sql_of(work).handle()), 0)
+            << "each step committed";
     });
     EXPECT_EQ(committed_items(), std::vector<std::string>{"first step"});
 }
 
 TEST_F(worker_test, atomically_inside_an_ordinary_job_undoes_only_its_steps) {
     worker_->call([](unit_of_work& work) {
-        insert_item(work, "the job's own");
+        insert_item(test_support::sql_of(work), "the job's own");
         try {
             work.atomically([&] {
-                insert_item(work, "undone");
+                insert_item(test_support::sql_of(work), "undone");
                 throw std::runtime_error("no");
             });
         } catch (const std::runtime_error&) {
@@ -258,9 +265,10 @@ TEST_F(worker_test, maintenance_jobs_keep_their_place_in_the_order) {
     event_log log;
     {
         test_support::worker_gate held(*worker_);
-        worker_->submit([](database& db) { insert_item(db, "before"); });
-        worker_->submit_maintenance([](database& db) { insert_item(db, "maintenance"); });
-        worker_->submit([](database& db) { insert_item(db, "after"); },
+        worker_->submit(test_support::sql_job([](database& db) { insert_item(db, "before"); }));
+        worker_->submit_maintenance(
+            test_support::sql_job([](database& db) { insert_item(db, "maintenance"); }));
+        worker_->submit(test_support::sql_job([](database& db) { insert_item(db, "after"); }),
                         [&log](core::result<>) { log.add("done"); });
         held.open();
     }
@@ -269,10 +277,11 @@ TEST_F(worker_test, maintenance_jobs_keep_their_place_in_the_order) {
 }
 
 TEST_F(worker_test, a_failing_maintenance_job_is_reported) {
-    EXPECT_THROW(
-        worker_->call_maintenance([](database&) -> int { throw std::runtime_error("no"); }),
-        store_error);
-    EXPECT_EQ(worker_->call([](database&) { return 7; }), 7) << "the worker carries on";
+    EXPECT_THROW(worker_->call_maintenance(test_support::sql_job(
+                     [](database&) -> int { throw std::runtime_error("no"); })),
+                 store_error);
+    EXPECT_EQ(worker_->call(test_support::sql_job([](database&) { return 7; })), 7)
+        << "the worker carries on";
 }
 
 TEST_F(worker_test, stop_finishes_every_queued_job) {
@@ -280,8 +289,9 @@ TEST_F(worker_test, stop_finishes_every_queued_job) {
     {
         test_support::worker_gate held(*worker_);
         for (int i = 0; i < 10; ++i) {
-            worker_->submit([i](database& db) { insert_item(db, std::to_string(i)); },
-                            [&log](core::result<> r) { log.add(r ? "ok" : "failed"); });
+            worker_->submit(
+                test_support::sql_job([i](database& db) { insert_item(db, std::to_string(i)); }),
+                [&log](core::result<> r) { log.add(r ? "ok" : "failed"); });
         }
         held.open();
     }
@@ -294,7 +304,8 @@ TEST_F(worker_test, after_stop_a_submission_is_refused_as_unavailable) {
     worker_->stop();
     std::optional<core::result<>> outcome;
     bool ran = false;
-    worker_->submit([&](database&) { ran = true; }, [&](core::result<> r) { outcome = r; });
+    worker_->submit(test_support::sql_job([&](database&) { ran = true; }),
+                    [&](core::result<> r) { outcome = r; });
     EXPECT_FALSE(ran);
     ASSERT_TRUE(outcome.has_value());
     ASSERT_FALSE(*outcome);
@@ -303,7 +314,7 @@ TEST_F(worker_test, after_stop_a_submission_is_refused_as_unavailable) {
 
 TEST_F(worker_test, after_stop_call_throws) {
     worker_->stop();
-    EXPECT_THROW(worker_->call([](database&) { return 1; }), store_error);
+    EXPECT_THROW(worker_->call(test_support::sql_job([](database&) { return 1; })), store_error);
 }
 
 }  // namespace
