@@ -163,12 +163,23 @@ core::result<staff_identity> staff_api::identity_of(const std::string& token, bo
     auto now = clock_.now();
     auto found = store_.call(
         [&](store::unit_of_work& work) -> std::optional<std::pair<staff::session, bool>> {
-            auto s = staff::resume_session(work, token, now, touch, session_idle_limit_);
+            auto s = staff::resume_session(work, token, now, session_idle_limit_);
             if (!s) return std::nullopt;
             return std::make_pair(*s,
                                   contains(staff::roles_requiring_totp(work), s->who.staff_role));
         });
     if (!found) return core::fail(errc::unauthenticated, "your session has ended; sign in again");
+    // Recording the use is not part of the answer: a disk that cannot take it must not
+    // refuse a signed-in member. The cost is an idle clock that runs a little early.
+    if (touch) {
+        store_.submit(
+            [token, now](store::unit_of_work& work) {
+                staff::restart_idle_clock(work, token, now);
+            },
+            [](const core::result<>& saved) {
+                if (!saved) spdlog::warn("event=session_use_not_saved");
+            });
+    }
     auto& [s, required] = *found;
     return staff_identity{s.who, token, csrf_for(token), s.id, step_of(s, required), required};
 }

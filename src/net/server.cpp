@@ -6,6 +6,7 @@
 #include "net/admission_limits.hpp"
 #include "net/request_reader.hpp"
 #include "net/websocket_handshake.hpp"
+#include "store/error.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -526,9 +527,16 @@ struct server::impl {
             if (conn->done()) break;
             // A frame since the last check is use of the session: it restarts the idle clock.
             bool active = std::chrono::steady_clock::now() - conn->last_frame() < interval;
-            auto who =
-                co_await on_pool([this, &req, active] { return s.staff.identify(req, active); });
-            if (!who) conn->close(4401, "your session has ended; sign in again");
+            // A store that cannot answer now says nothing about the session: ask again next time.
+            std::optional<core::result<http::staff_identity>> who;
+            try {
+                who = co_await on_pool(
+                    [this, &req, active] { return s.staff.identify(req, active); });
+            } catch (const store::store_error& e) {
+                spdlog::warn("event=console_check_failed detail=\"{}\"", e.what());
+                continue;
+            }
+            if (!*who) conn->close(4401, "your session has ended; sign in again");
         }
     }
 

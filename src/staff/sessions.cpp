@@ -19,8 +19,7 @@ void pass_second_factor(store::unit_of_work& work, std::string_view token) {
 }
 
 std::optional<session> resume_session(store::unit_of_work& work, std::string_view token,
-                                      core::time_point now, bool touch,
-                                      std::chrono::seconds idle_limit) {
+                                      core::time_point now, std::chrono::seconds idle_limit) {
     if (!core::is_hex(token, 64)) return std::nullopt;
     auto hash = session_id(token);
     auto t = core::unix_seconds(now);
@@ -30,10 +29,13 @@ std::optional<session> resume_session(store::unit_of_work& work, std::string_vie
                .created_after = t - std::chrono::seconds(session_absolute_limit).count(),
                .unverified_created_after = t - std::chrono::seconds(second_factor_limit).count()});
     if (!found) return std::nullopt;
-    if (touch) sessions.touch_session(hash, t);
     auto who = find_member(work, found->staff_id);
     if (!who) return std::nullopt;
     return session{*who, hash, found->second_factor};
+}
+
+void restart_idle_clock(store::unit_of_work& work, std::string_view token, core::time_point now) {
+    work.staff().touch_session(session_id(token), core::unix_seconds(now));
 }
 
 void end_session(store::unit_of_work& work, std::string_view token) {

@@ -39,11 +39,14 @@ std::string create_session(store::unit_of_work& work, std::int64_t staff_id, cor
 /// Records that the session's member has entered their second factor.
 void pass_second_factor(store::unit_of_work& work, std::string_view token);
 
-/// The session of a token, or nothing if unknown, expired or disabled. With `touch`, a
-/// valid session's idle clock restarts. A session unused for `idle_limit` has expired.
+/// The session of a token, or nothing if unknown, expired or disabled. A session unused
+/// for `idle_limit` has expired. Reads only: restart_idle_clock records the use.
 std::optional<session> resume_session(store::unit_of_work& work, std::string_view token,
-                                      core::time_point now, bool touch = true,
+                                      core::time_point now,
                                       std::chrono::seconds idle_limit = session_idle_limit);
+
+/// Records a use of the session at `now`, which restarts its idle clock.
+void restart_idle_clock(store::unit_of_work& work, std::string_view token, core::time_point now);
 
 void end_session(store::unit_of_work& work, std::string_view token);
 

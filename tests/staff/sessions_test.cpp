@@ -24,7 +24,9 @@ class sessions_test : public ::testing::Test {
     }
 
     bool valid(const std::string& token, bool touch = true) {
-        return resume_session(work_, token, clock_.now(), touch).has_value();
+        if (!resume_session(work_, token, clock_.now())) return false;
+        if (touch) restart_idle_clock(work_, token, clock_.now());
+        return true;
     }
 
     test_support::temp_dir dir_;
@@ -130,9 +132,9 @@ TEST_F(sessions_test, resume_without_touch_does_not_extend) {
 TEST_F(sessions_test, a_configured_idle_limit_replaces_the_30_minutes) {
     auto token = create_session(work_, ana_.id, clock_.now());
     clock_.advance(9s);
-    EXPECT_TRUE(resume_session(work_, token, clock_.now(), false, 10s));
+    EXPECT_TRUE(resume_session(work_, token, clock_.now(), 10s));
     clock_.advance(1s);
-    EXPECT_FALSE(resume_session(work_, token, clock_.now(), false, 10s));
+    EXPECT_FALSE(resume_session(work_, token, clock_.now(), 10s));
     EXPECT_TRUE(valid(token, false)) << "the limit is the caller's, not stored with the session";
 }
 
@@ -140,9 +142,9 @@ TEST_F(sessions_test, the_sweep_keeps_what_a_longer_idle_limit_keeps) {
     auto token = create_session(work_, ana_.id, clock_.now());
     clock_.advance(45min);
     EXPECT_EQ(remove_expired_sessions(work_, clock_.now(), 60min), 0);
-    EXPECT_TRUE(resume_session(work_, token, clock_.now(), false, 60min));
+    EXPECT_TRUE(resume_session(work_, token, clock_.now(), 60min));
     EXPECT_EQ(remove_expired_sessions(work_, clock_.now(), 10min), 1);
-    EXPECT_FALSE(resume_session(work_, token, clock_.now(), false, 60min));
+    EXPECT_FALSE(resume_session(work_, token, clock_.now(), 60min));
 }
 
 TEST_F(sessions_test, disabled_members_session_is_refused) {
