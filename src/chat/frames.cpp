@@ -115,42 +115,19 @@ const char* removal_name(staff::removal r) {
 
 std::string pong() { return R"({"type":"pong"})"; }
 
-namespace body {
-
-json::object visitor_text(std::string text) {
-    return {{"from", "visitor"}, {"text", std::move(text)}};
-}
-
-json::object advocate_text(std::string_view name, std::string text) {
-    return {{"from", "advocate"}, {"name", name}, {"text", std::move(text)}};
-}
-
-json::object advocate_joined(std::string_view name) {
-    return {{"from", "system"}, {"event", "advocate_joined"}, {"name", name}};
-}
-
-json::object transferred(std::string_view name) {
-    return {{"from", "system"}, {"event", "transferred"}, {"name", name}};
-}
-
-json::object ended(std::string_view by) {
-    return {{"from", "system"}, {"event", "ended"}, {"by", by}};
-}
-
-}  // namespace body
-
-json::object message_object(const json::object& body, std::int64_t seq, std::int64_t at) {
-    json::object m = body;
-    m["seq"] = seq;
-    m["at"] = core::format_utc(core::from_unix_seconds(at));
-    return m;
+json::object message_object(const conversations::message& m) {
+    json::object o = conversations::body_of(m);
+    o["seq"] = m.seq;
+    o["at"] = core::format_utc(core::from_unix_seconds(m.at));
+    return o;
 }
 
 namespace visitor {
 
-json::object conversation(std::string_view status, std::int64_t last_seq,
-                          const std::optional<std::string>& advocate) {
-    return {{"status", status}, {"last_seq", last_seq}, {"advocate", string_or_null(advocate)}};
+json::object conversation(const conversations::visitor_view& v) {
+    return {{"status", conversations::name(v.state)},
+            {"last_seq", v.last_seq},
+            {"advocate", string_or_null(v.advocate)}};
 }
 
 std::string started(std::string_view token, json::object conversation) {

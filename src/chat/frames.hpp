@@ -3,6 +3,8 @@
 // tests/chat/protocol_schema_test.cpp holds what the hub sends to that schema.
 #pragma once
 
+#include "conversations/message.hpp"
+#include "conversations/visitor_endpoint.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 
@@ -39,24 +41,13 @@ namespace frames {
 
 std::string pong();
 
-/// The body of a message as stored (encrypted) and sent, before its `seq` and `at`.
-namespace body {
-boost::json::object visitor_text(std::string text);
-boost::json::object advocate_text(std::string_view name, std::string text);
-boost::json::object advocate_joined(std::string_view name);
-boost::json::object transferred(std::string_view name);
-boost::json::object ended(std::string_view by);
-}  // namespace body
-
-/// A message object: its body with `seq` and `at` (the unix time it was stored).
-boost::json::object message_object(const boost::json::object& body, std::int64_t seq,
-                                   std::int64_t at);
+/// A message object: the message's body with `seq` and `at` (when it was stored).
+boost::json::object message_object(const conversations::message& m);
 
 /// To the visitor (/ws/visitor).
 namespace visitor {
 /// The conversation state object; `advocate` is null while nobody holds the chat.
-boost::json::object conversation(std::string_view status, std::int64_t last_seq,
-                                 const std::optional<std::string>& advocate);
+boost::json::object conversation(const conversations::visitor_view& v);
 std::string started(std::string_view token, boost::json::object conversation);
 std::string resumed(boost::json::object conversation);
 std::string ack(std::string_view client_id, std::int64_t seq);

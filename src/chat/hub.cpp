@@ -28,14 +28,27 @@ using conversations::valid_disposition;
 constexpr const char* service_unavailable =
     "The chat service is not available right now. If you are in danger, call 911.";
 
-// A stored message as clients see it, decrypted under its conversation's key. Throws when
-// it cannot be read.
-json::object replayed(const privacy::secret_key& key, const std::string& conversation_id,
-                      const store::stored_message& m) {
-    auto body = json::parse(
-        privacy::decrypt(key, m.sealed_body, privacy::message_context(conversation_id, m.seq)));
-    return frames::message_object(body.as_object(), m.seq, m.created_at);
-}
+// Stored messages of one conversation, decrypted under its key as each is read.
+class sealed_transcript final : public conversations::transcript {
+  public:
+    sealed_transcript(privacy::secret_key key, std::string conversation_id,
+                      std::vector<store::stored_message> messages)
+        : key_(std::move(key)), id_(std::move(conversation_id)), messages_(std::move(messages)) {}
+
+    std::size_t size() const override { return messages_.size(); }
+
+    conversations::message read(std::size_t i) const override {
+        const auto& m = messages_.at(i);
+        return conversations::from_body(
+            privacy::decrypt(key_, m.sealed_body, privacy::message_context(id_, m.seq)), m.seq,
+            m.created_at);
+    }
+
+  private:
+    privacy::secret_key key_;
+    std::string id_;
+    std::vector<store::stored_message> messages_;
+};
 
 }  // namespace
 
@@ -112,10 +125,10 @@ void hub::load() {
 
 // ---------------------------------------------------------------- visitor side
 
-core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object intake,
-                                  std::string lang, const std::string& network_key) {
+core::result<> hub::visitor_start(const visitor_ptr& v, json::object intake, std::string lang,
+                                  const std::string& network_key) {
     section lock(*this);
-    if (visitor_links_.contains(l.get())) {
+    if (visitor_links_.contains(v.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
     if (blocks_.is_blocked(network_key)) return core::fail(errc::unavailable, service_unavailable);
@@ -132,8 +145,8 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     c.intake = std::move(intake);
     c.network_key = network_key;
     c.policy_version = policy_.in_force(c.created_at);
-    c.visitor = l;
-    c.visitor_key = l.get();
+    c.visitor = v;
+    c.visitor_key = v.get();
 
     store::conversation_row row;
     row.id = c.id;
@@ -149,10 +162,10 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
     row.policy_version = c.policy_version;
 
     std::string id = c.id;
-    visitor_links_[l.get()] = id;
+    visitor_links_[v.get()] = id;
     by_token_[c.token_hash] = id;
     conversations_.emplace(id, std::move(c));
-    std::weak_ptr<link> weak = l;
+    std::weak_ptr<conversations::visitor_endpoint> weak = v;
     store_.submit(
         [row = std::move(row)](store::unit_of_work& work) {
             work.keys().put(row.id, row.sealed_key);
@@ -162,26 +175,30 @@ core::result<> hub::visitor_start(const std::shared_ptr<link>& l, json::object i
             section inner(*this);
             auto* conv = find(id);
             if (!r) {
-                send(weak.lock(), error_frame({errc::internal, "the chat could not be started"}));
-                if (conv) forget(id);
+                if (conv) {
+                    to_visitor(*conv, [](auto& to) {
+                        to.failed({errc::internal, "the chat could not be started"});
+                    });
+                    forget(id);
+                }
                 return;
             }
             if (!conv) return;
             queue_.join(id, conv->created_at);
             spdlog::info("event=chat_started queue={}", queue_.size());
-            if (auto v = weak.lock()) {
-                send(v, frames::visitor::started(token, conversation_state(*conv)));
-            }
+            to_visitor(*conv, [token, view = visitor_view_of(*conv)](auto& to) {
+                to.started(token, view);
+            });
             broadcast_queue();
             broadcast_overview();
         });
     return {};
 }
 
-core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
+core::result<> hub::visitor_resume(const visitor_ptr& v, const std::string& token,
                                    std::int64_t last_seq, const std::string& network_key) {
     section lock(*this);
-    if (visitor_links_.contains(l.get())) {
+    if (visitor_links_.contains(v.get())) {
         return core::fail(errc::conflict, "this connection already has a conversation");
     }
     auto it = by_token_.find(core::token_hash(token));
@@ -189,44 +206,39 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
     if (c == nullptr || c->state == status::closed) {
         return core::fail(errc::not_found, "this chat has ended or cannot be found");
     }
-    if (auto old = c->visitor.lock(); old && old.get() != l.get()) {
+    if (auto old = c->visitor.lock(); old && old.get() != v.get()) {
         visitor_links_.erase(old.get());
-        send_close(old, 4001, "the chat continued in another window");
+        to_visitor(*c, [](auto& to) { to.replaced(); });
     }
-    c->visitor = l;
-    c->visitor_key = l.get();
+    c->visitor = v;
+    c->visitor_key = v.get();
     c->network_key = network_key;
     c->visitor_replay_through = c->log.last_seq();
-    visitor_links_[l.get()] = c->id;
+    visitor_links_[v.get()] = c->id;
 
     std::int64_t through = c->log.last_seq();
     std::int64_t after = std::clamp<std::int64_t>(last_seq, 0, through);
     auto messages = std::make_shared<std::vector<store::stored_message>>();
     std::string id = c->id;
-    std::weak_ptr<link> weak = l;
     store_.submit(
         [messages, id, after, through](store::unit_of_work& work) {
             *messages = work.conversations().messages(id, after, through);
         },
-        [this, messages, id, weak](core::result<> r) {
+        [this, messages, id, key = v.get()](core::result<> r) {
             section inner(*this);
-            auto v = weak.lock();
             auto* conv = find(id);
-            if (!v || !conv) return;
-            if (!r) return send(v, error_frame({errc::internal, "the chat could not be resumed"}));
-            send(v, frames::visitor::resumed(conversation_state(*conv)));
-            // Decrypted on the connection's own thread, each in its place in the order.
-            auto key = std::make_shared<const privacy::secret_key>(conv->key);
-            for (std::size_t i = 0; i < messages->size(); ++i) {
-                send(v, std::make_shared<deferred_frame>([key, messages, id, i] {
-                         try {
-                             return frames::visitor::message(replayed(*key, id, (*messages)[i]));
-                         } catch (const std::exception&) {
-                             spdlog::error("event=message_unreadable");
-                             return error_frame({errc::internal, "the chat could not be resumed"});
-                         }
-                     }));
+            if (!conv || conv->visitor_key != key) return;  // gone, or resumed elsewhere since
+            if (!r) {
+                return to_visitor(*conv, [](auto& to) {
+                    to.failed({errc::internal, "the chat could not be resumed"});
+                });
             }
+            // The channel reads (decrypts) the transcript where it chooses, off this thread.
+            auto missed =
+                std::make_shared<const sealed_transcript>(conv->key, id, std::move(*messages));
+            to_visitor(*conv, [view = visitor_view_of(*conv), missed](auto& to) {
+                to.resumed(view, missed);
+            });
             if (conv->state == status::waiting) {
                 conv->position_sent = 0;  // a new connection has not been told yet
                 broadcast_queue();
@@ -236,9 +248,9 @@ core::result<> hub::visitor_resume(const std::shared_ptr<link>& l, const std::st
     return {};
 }
 
-core::result<> hub::visitor_send(const link* l, std::string client_id, std::string text) {
+core::result<> hub::visitor_send(visitor_key v, std::string client_id, std::string text) {
     section lock(*this);
-    auto* c = visitor_conversation(l);
+    auto* c = visitor_conversation(v);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state == status::closed || c->closing) {
         return core::fail(errc::conflict, "this chat has ended");
@@ -246,21 +258,21 @@ core::result<> hub::visitor_send(const link* l, std::string client_id, std::stri
     if (auto known = c->log.find(sender::visitor, client_id)) {
         // A resend after a lost ack: answer with the original number once it is stored.
         if (known->stored) {
-            to_visitor(*c, frames::visitor::ack(client_id, known->seq));
+            to_visitor(
+                *c, [client_id, seq = known->seq](auto& to) { to.acknowledged(client_id, seq); });
         }
         return {};
     }
     if (blocks_.is_blocked(c->network_key)) {
         return core::fail(errc::unavailable, service_unavailable);
     }
-    append(*c, frames::body::visitor_text(std::move(text)), sender::visitor, std::nullopt,
-           client_id);
+    append(*c, conversations::message::visitor_text(std::move(text)), std::nullopt, client_id);
     return {};
 }
 
-core::result<> hub::visitor_typing(const link* l, bool active) {
+core::result<> hub::visitor_typing(visitor_key v, bool active) {
     section lock(*this);
-    auto* c = visitor_conversation(l);
+    auto* c = visitor_conversation(v);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state == status::active && !blocks_.is_blocked(c->network_key)) {
         to_owner(*c, frames::staff::typing(c->id, active));
@@ -268,22 +280,22 @@ core::result<> hub::visitor_typing(const link* l, bool active) {
     return {};
 }
 
-core::result<> hub::visitor_end(const link* l) {
+core::result<> hub::visitor_end(visitor_key v) {
     section lock(*this);
-    auto* c = visitor_conversation(l);
+    auto* c = visitor_conversation(v);
     if (c == nullptr) return core::fail(errc::conflict, "start or resume a chat first");
     if (c->state != status::closed) close_conversation(*c, closed_by::visitor, "");
     return {};
 }
 
-void hub::visitor_gone(const link* l) {
+void hub::visitor_gone(visitor_key v) {
     section lock(*this);
-    auto it = visitor_links_.find(l);
+    auto it = visitor_links_.find(v);
     if (it == visitor_links_.end()) return;
     std::string id = it->second;
     visitor_links_.erase(it);
     auto* c = find(id);
-    if (c == nullptr || c->visitor_key != l) return;
+    if (c == nullptr || c->visitor_key != v) return;
     c->visitor.reset();
     c->visitor_key = nullptr;
     c->visitor_gone_at = clock_.now();
@@ -360,7 +372,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     // The store decides the claim; memory follows its commit. If the chat was taken in the
     // meantime (another node), nothing of this accept is kept and the console is told.
     append(
-        *c, frames::body::advocate_joined(staff_names_[staff_id]), sender::system, std::nullopt, "",
+        *c, conversations::message::advocate_joined(staff_names_[staff_id]), std::nullopt, "",
         {.also =
              [conversation_id, staff_id, at = core::unix_seconds(now),
               lost](store::unit_of_work& work) {
@@ -414,8 +426,8 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
         return {};
     }
     auto staff_id = *c->staff_id;
-    append(*c, frames::body::advocate_text(staff_names_[staff_id], std::move(text)),
-           sender::advocate, staff_id, client_id);
+    append(*c, conversations::message::advocate_text(staff_names_[staff_id], std::move(text)),
+           staff_id, client_id);
     return {};
 }
 
@@ -423,7 +435,7 @@ core::result<> hub::staff_typing(const link* l, const std::string& conversation_
     section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
-    to_visitor(**owned, frames::visitor::typing(active));
+    to_visitor(**owned, [active](auto& to) { to.advocate_typing(active); });
     return {};
 }
 
@@ -445,7 +457,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     auto lost = std::make_shared<bool>(false);
     // Only the chat's holder can hand it on: the store checks that too, and memory follows.
     append(
-        *c, frames::body::transferred(staff_names_[to]), sender::system, std::nullopt, "",
+        *c, conversations::message::transferred(staff_names_[to]), std::nullopt, "",
         {.also =
              [conversation_id, from, to, lost](store::unit_of_work& work) {
                  if (!work.conversations().claim_transfer(conversation_id, from, to)) {
@@ -691,7 +703,9 @@ hub::section::~section() {
     std::lock_guard delivering(hub_.delivery_mutex_);
     lock_.unlock();
     for (auto& o : out) {
-        if (o.frame) {
+        if (o.tell) {
+            o.tell();
+        } else if (o.frame) {
             o.to->deliver(std::move(o.frame));
         } else if (o.deferred) {
             o.to->deliver(o.deferred);
@@ -702,11 +716,11 @@ hub::section::~section() {
 }
 
 void hub::send(const std::shared_ptr<link>& to, frame_ptr frame) {
-    if (to) outbox_.push_back({to, std::move(frame), nullptr, 0, {}});
+    if (to) outbox_.push_back({to, std::move(frame), nullptr, 0, {}, {}});
 }
 
 void hub::send(const std::shared_ptr<link>& to, deferred_ptr frame) {
-    if (to) outbox_.push_back({to, nullptr, std::move(frame), 0, {}});
+    if (to) outbox_.push_back({to, nullptr, std::move(frame), 0, {}, {}});
 }
 
 void hub::send(const std::shared_ptr<link>& to, std::string frame) {
@@ -714,7 +728,7 @@ void hub::send(const std::shared_ptr<link>& to, std::string frame) {
 }
 
 void hub::send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason) {
-    if (to) outbox_.push_back({to, nullptr, nullptr, code, std::move(reason)});
+    if (to) outbox_.push_back({to, nullptr, nullptr, code, std::move(reason), {}});
 }
 
 hub::conversation* hub::find(const std::string& id) {
@@ -722,8 +736,8 @@ hub::conversation* hub::find(const std::string& id) {
     return it == conversations_.end() ? nullptr : &it->second;
 }
 
-hub::conversation* hub::visitor_conversation(const link* l) {
-    auto it = visitor_links_.find(l);
+hub::conversation* hub::visitor_conversation(visitor_key v) {
+    auto it = visitor_links_.find(v);
     if (it == visitor_links_.end()) return nullptr;
     return find(it->second);
 }
@@ -762,26 +776,28 @@ core::result<hub::staff_link*> hub::overseer(const link* l) {
     return s;
 }
 
-void hub::append(conversation& c, json::object body, sender from,
-                 std::optional<std::int64_t> staff_id, const std::string& client_id,
-                 commit_hooks hooks) {
+void hub::append(conversation& c, conversations::message body, std::optional<std::int64_t> staff_id,
+                 const std::string& client_id, commit_hooks hooks) {
     auto now = clock_.now();
+    auto from = body.from;
     pending_message p;
     p.conversation_id = c.id;
     p.number = c.log.reserve(from, client_id);
     p.from = from;
     p.client_id = client_id;
     p.staff_id = staff_id;
-    p.message = frames::message_object(body, p.number.seq, core::unix_seconds(now));
+    body.seq = p.number.seq;
+    body.at = core::unix_seconds(now);
     store::stored_message row;
-    row.seq = p.number.seq;
+    row.seq = body.seq;
     row.sender = conversations::name(from);
     row.staff_id = staff_id;
     row.client_id = client_id;
-    row.sealed_body =
-        privacy::encrypt(c.key, json::serialize(body), privacy::message_context(c.id, row.seq));
-    row.created_at = core::unix_seconds(now);
+    row.sealed_body = privacy::encrypt(c.key, conversations::body_text(body),
+                                       privacy::message_context(c.id, row.seq));
+    row.created_at = body.at;
     if (from == sender::visitor) row.policy_version = policy_.in_force(now);
+    p.message = std::make_shared<const conversations::message>(std::move(body));
     store_.submit(
         [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::unit_of_work& work) {
             if (also) also(work);
@@ -797,10 +813,15 @@ void hub::append(conversation& c, json::object body, sender from,
                     // The next message takes this one's number: clients never see a gap.
                     conv->log.failed(p.number, p.from, p.client_id);
                     if (failed) return failed();
-                    auto frame = error_frame(
-                        {errc::internal, "the message was not saved; please send it again"},
-                        p.client_id);
-                    p.from == sender::visitor ? to_visitor(*conv, frame) : to_owner(*conv, frame);
+                    core::error unsaved{errc::internal,
+                                        "the message was not saved; please send it again"};
+                    if (p.from == sender::visitor) {
+                        to_visitor(*conv, [unsaved, id = p.client_id](auto& to) {
+                            to.failed(unsaved, id);
+                        });
+                    } else {
+                        to_owner(*conv, error_frame(unsaved, p.client_id));
+                    }
                 }
                 return;
             }
@@ -815,19 +836,20 @@ void hub::on_stored(const pending_message& p) {
     if (c == nullptr) return;
     c->log.stored(p.from, p.client_id);
     auto seq = p.number.seq;
-    if (auto v = c->visitor.lock()) {
-        // The ack goes out even for a message the resume replay already carried: a client
-        // that resent it is waiting for it, and acks are idempotent.
-        if (p.from == sender::visitor && !p.client_id.empty()) {
-            send(v, frames::visitor::ack(p.client_id, seq));
-        }
-        if (seq > c->visitor_replay_through) {
-            send(v, frames::visitor::message(p.message));
-        }
+    // The ack goes out even for a message the resume replay already carried: a client that
+    // resent it is waiting for it, and acks are idempotent.
+    bool ack = p.from == sender::visitor && !p.client_id.empty();
+    bool missed = seq > c->visitor_replay_through;
+    if (ack || missed) {
+        to_visitor(*c, [ack, missed, id = p.client_id, m = p.message](auto& to) {
+            if (ack) to.acknowledged(id, m->seq);
+            if (missed) to.message(m);
+        });
     }
     if (!c->staff_id) return;
     auto owner = online_.find(*c->staff_id);
     if (owner == online_.end()) return;
+    frame_ptr staff_message;  // encoded once, for every console of the owner
     for (const auto* l : owner->second.links) {
         auto it = staff_links_.find(l);
         if (it == staff_links_.end()) continue;
@@ -838,7 +860,11 @@ void hub::on_stored(const pending_message& p) {
         if (p.from == sender::advocate && !p.client_id.empty()) {
             send(x, frames::staff::ack(c->id, p.client_id, seq));
         }
-        send(x, frames::staff::message(c->id, p.message));
+        if (!staff_message) {
+            staff_message =
+                make_frame(frames::staff::message(c->id, frames::message_object(*p.message)));
+        }
+        send(x, staff_message);
     }
 }
 
@@ -872,8 +898,9 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
                                                           fields =
                                                               chat_fields_of(*conv)]() mutable {
                     try {
-                        for (const auto& m : *messages) {
-                            fields.messages.push_back(replayed(*key, conversation_id, m));
+                        sealed_transcript history(*key, conversation_id, std::move(*messages));
+                        for (std::size_t i = 0; i < history.size(); ++i) {
+                            fields.messages.push_back(frames::message_object(history.read(i)));
                         }
                         return frames::staff::chat(std::move(fields));
                     } catch (const std::exception&) {
@@ -905,7 +932,7 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
     if (!outcome.advocate_owes_disposition) evaluation = record_evaluation(c, outcome.disposition);
     // Memory follows the commit: until the store has the end, the chat stays as it was (and
     // refuses new messages), so a failed commit leaves both sides agreeing it is still open.
-    append(c, frames::body::ended(who), sender::system, std::nullopt, "",
+    append(c, conversations::message::ended(by), std::nullopt, "",
            {.also =
                 [id, who, at = core::unix_seconds(now), disposition,
                  evaluation](store::unit_of_work& work) {
@@ -930,10 +957,10 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
                     spdlog::info("event=chat_closed by={}", who);
                 },
             .then =
-                [this, id, who]() {
+                [this, id, who, by]() {
                     auto* conv = find(id);
                     if (conv == nullptr) return;
-                    to_visitor(*conv, frames::visitor::ended(who));
+                    to_visitor(*conv, [by](auto& to) { to.ended(by); });
                     // The visitor's connection may start a new chat now.
                     if (conv->visitor_key) visitor_links_.erase(conv->visitor_key);
                     conv->visitor.reset();
@@ -952,9 +979,13 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
                     auto* conv = find(id);
                     if (conv == nullptr) return;
                     conv->closing = false;
-                    auto frame = error_frame(
-                        {errc::internal, "the chat could not be ended; please try again"});
-                    by == closed_by::visitor ? to_visitor(*conv, frame) : to_owner(*conv, frame);
+                    core::error unsaved{errc::internal,
+                                        "the chat could not be ended; please try again"};
+                    if (by == closed_by::visitor) {
+                        to_visitor(*conv, [unsaved](auto& to) { to.failed(unsaved); });
+                    } else {
+                        to_owner(*conv, error_frame(unsaved));
+                    }
                 }});
 }
 
@@ -984,10 +1015,10 @@ void hub::forget(const std::string& conversation_id) {
     conversations_.erase(conversation_id);
 }
 
-json::object hub::conversation_state(const conversation& c) const {
+conversations::visitor_view hub::visitor_view_of(const conversation& c) const {
     std::optional<std::string> advocate;
     if (c.staff_id) advocate = advocate_name(c);
-    return frames::visitor::conversation(conversations::name(c.state), c.log.last_seq(), advocate);
+    return {.state = c.state, .last_seq = c.log.last_seq(), .advocate = advocate};
 }
 
 frames::staff::chat_fields hub::chat_fields_of(const conversation& c) const {
@@ -1000,12 +1031,6 @@ frames::staff::chat_fields hub::chat_fields_of(const conversation& c) const {
             .needs_disposition = c.needs_disposition,
             .accepted_at = c.accepted_at,
             .messages = {}};
-}
-
-std::string hub::chat_frame(const conversation& c, json::array messages) const {
-    auto fields = chat_fields_of(c);
-    fields.messages = std::move(messages);
-    return frames::staff::chat(std::move(fields));
 }
 
 std::string hub::advocate_name(const conversation& c) const {
@@ -1029,8 +1054,14 @@ std::size_t hub::available_advocates() const {
         online_.begin(), online_.end(), [](const auto& kv) { return kv.second.available; }));
 }
 
-void hub::to_visitor(const conversation& c, frame_ptr frame) {
-    send(c.visitor.lock(), std::move(frame));
+void hub::to_visitor(const conversation& c,
+                     std::function<void(conversations::visitor_endpoint&)> tell) {
+    if (auto v = c.visitor.lock()) {
+        outbox_.push_back(
+            {nullptr, nullptr, nullptr, 0, {}, [v = std::move(v), tell = std::move(tell)] {
+                 tell(*v);
+             }});
+    }
 }
 
 void hub::to_owner(const conversation& c, frame_ptr frame) {
@@ -1069,7 +1100,9 @@ void hub::broadcast_queue() {
         if (c->position_sent == position && c->estimate_sent == estimate) continue;
         c->position_sent = position;
         c->estimate_sent = estimate;
-        to_visitor(*c, frames::visitor::queue(position, estimate));
+        to_visitor(*c, [position, estimate](auto& to) {
+            to.waiting(position, std::chrono::seconds(estimate));
+        });
     }
 }
 

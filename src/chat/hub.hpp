@@ -11,11 +11,13 @@
 #include "chat/link.hpp"
 #include "chat/visitor_blocks.hpp"
 #include "conversations/closing.hpp"
+#include "conversations/message.hpp"
 #include "conversations/message_log.hpp"
 #include "conversations/new_chat_limit.hpp"
 #include "conversations/queue.hpp"
 #include "conversations/routing.hpp"
 #include "conversations/types.hpp"
+#include "conversations/visitor_endpoint.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "privacy/keyring.hpp"
@@ -64,17 +66,19 @@ class hub {
     /// Loads live conversations from the store; call once before serving.
     void load();
 
-    // Visitor side. `l` identifies the connection for the rest of its life.
-    // Each returns an error the caller should report at once; later outcomes (stored,
-    // failed to store) reach the link as frames.
-    core::result<> visitor_start(const std::shared_ptr<link>& l, boost::json::object intake,
-                                 std::string lang, const std::string& network_key);
-    core::result<> visitor_resume(const std::shared_ptr<link>& l, const std::string& token,
+    // Visitor side, from any channel. `v` identifies the visitor's connection for the rest
+    // of its life. Each returns an error the caller should report at once; later outcomes
+    // (stored, failed to store) reach the endpoint.
+    using visitor_ptr = std::shared_ptr<conversations::visitor_endpoint>;
+    using visitor_key = const conversations::visitor_endpoint*;
+    core::result<> visitor_start(const visitor_ptr& v, boost::json::object intake, std::string lang,
+                                 const std::string& network_key);
+    core::result<> visitor_resume(const visitor_ptr& v, const std::string& token,
                                   std::int64_t last_seq, const std::string& network_key);
-    core::result<> visitor_send(const link* l, std::string client_id, std::string text);
-    core::result<> visitor_typing(const link* l, bool active);
-    core::result<> visitor_end(const link* l);
-    void visitor_gone(const link* l);
+    core::result<> visitor_send(visitor_key v, std::string client_id, std::string text);
+    core::result<> visitor_typing(visitor_key v, bool active);
+    core::result<> visitor_end(visitor_key v);
+    void visitor_gone(visitor_key v);
 
     // Staff side.
     /// `session_id` names the staff session the console was opened with (staff/sessions.hpp).
@@ -140,8 +144,8 @@ class hub {
         boost::json::object intake;
         std::string network_key;  // of the visitor's latest connection; memory only
         conversations::message_log log;
-        std::weak_ptr<link> visitor;
-        const link* visitor_key = nullptr;
+        std::weak_ptr<conversations::visitor_endpoint> visitor;
+        const conversations::visitor_endpoint* visitor_key = nullptr;
         core::time_point visitor_gone_at{};  // when the last visitor connection ended
         std::int64_t visitor_replay_through = 0;
         bool needs_disposition = false;
@@ -167,7 +171,7 @@ class hub {
         sender from = sender::system;
         std::string client_id;
         std::optional<std::int64_t> staff_id;
-        boost::json::object message;  // the wire message object
+        conversations::message_ptr message;
     };
     using extra_work = chat::extra_work;
     using after_commit = chat::after_commit;
@@ -185,13 +189,15 @@ class hub {
         hub& hub_;
         std::unique_lock<std::mutex> lock_;
     };
-    /// A frame (or, without one, a close) for one connection, waiting for the lock to go.
+    /// A frame (or, without one, a close) for one console, or something to tell a visitor's
+    /// endpoint, waiting for the lock to go.
     struct outgoing {
         std::shared_ptr<link> to;
         frame_ptr frame;
         deferred_ptr deferred;  // instead of frame: made on the transport's thread
         std::uint16_t close_code = 0;
         std::string close_reason;
+        std::function<void()> tell;  // instead of all the above
     };
 
     // All private functions expect mutex_ held (a section).
@@ -200,7 +206,7 @@ class hub {
     void send(const std::shared_ptr<link>& to, deferred_ptr frame);
     void send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason);
     conversation* find(const std::string& id);
-    conversation* visitor_conversation(const link* l);
+    conversation* visitor_conversation(visitor_key v);
     staff_link* staff_of(const link* l);
     /// The conversation `l`'s member may act on: their own, or as a supervisor or admin any
     /// assigned one, unless `owner_only` (writing: the visitor must know who is writing).
@@ -210,9 +216,8 @@ class hub {
     void end_chat(conversation& c, const std::string& disposition);
     /// The caller's member when they oversee (supervisor, admin); forbidden otherwise.
     core::result<staff_link*> overseer(const link* l);
-    void append(conversation& c, boost::json::object body, sender from,
-                std::optional<std::int64_t> staff_id, const std::string& client_id,
-                commit_hooks hooks = {});
+    void append(conversation& c, conversations::message body, std::optional<std::int64_t> staff_id,
+                const std::string& client_id, commit_hooks hooks = {});
     void on_stored(const pending_message& p);
     void send_chat(const std::string& conversation_id, std::int64_t staff_id,
                    std::set<const link*> to, std::int64_t after_seq);
@@ -220,17 +225,15 @@ class hub {
     extra_work record_evaluation(const conversation& c, const std::string& disposition) const;
     void close_conversation(conversation& c, closed_by by, const std::string& disposition);
     void forget(const std::string& conversation_id);
-    boost::json::object conversation_state(const conversation& c) const;
+    conversations::visitor_view visitor_view_of(const conversation& c) const;
     /// What a `chat` frame says of `c`, without its messages.
     frames::staff::chat_fields chat_fields_of(const conversation& c) const;
-    std::string chat_frame(const conversation& c, boost::json::array messages) const;
     std::string advocate_name(const conversation& c) const;
     int active_chats_of(std::int64_t staff_id) const;
     std::size_t available_advocates() const;
-    void to_visitor(const conversation& c, frame_ptr frame);
-    void to_visitor(const conversation& c, std::string frame) {
-        to_visitor(c, make_frame(std::move(frame)));
-    }
+    /// Tells the conversation's visitor, if connected, once the lock is let go.
+    void to_visitor(const conversation& c,
+                    std::function<void(conversations::visitor_endpoint&)> tell);
     void to_owner(const conversation& c, frame_ptr frame);
     void to_owner(const conversation& c, std::string frame) {
         to_owner(c, make_frame(std::move(frame)));
@@ -262,7 +265,7 @@ class hub {
     conversations::queue queue_;
     conversations::routing routing_;
     conversations::new_chat_limit new_chats_;
-    std::map<const link*, std::string> visitor_links_;
+    std::map<visitor_key, std::string> visitor_links_;
     std::map<const link*, staff_link> staff_links_;
     std::map<std::int64_t, staff_presence> online_;
     std::map<std::int64_t, std::string> staff_names_;

@@ -11,7 +11,11 @@ using core::errc;
 
 visitor_session::visitor_session(hub& h, const core::clock& clock, std::shared_ptr<link> l,
                                  std::string network_key)
-    : hub_(h), link_(std::move(l)), network_key_(std::move(network_key)), gate_(clock, *link_) {}
+    : hub_(h),
+      link_(std::move(l)),
+      visitor_(std::make_shared<websocket_visitor>(link_)),
+      network_key_(std::move(network_key)),
+      gate_(clock, *link_) {}
 
 void visitor_session::on_frame(std::string_view text) {
     auto frame = gate_.admit(text);
@@ -23,7 +27,7 @@ void visitor_session::on_frame(std::string_view text) {
 
 void visitor_session::on_binary() { gate_.refuse_binary(); }
 
-void visitor_session::on_close() { hub_.visitor_gone(link_.get()); }
+void visitor_session::on_close() { hub_.visitor_gone(visitor_.get()); }
 
 const std::map<std::string_view, visitor_session::handler>& visitor_session::handlers() {
     static const std::map<std::string_view, handler> table{{"start", &visitor_session::start},
@@ -60,7 +64,7 @@ core::result<> visitor_session::start(const boost::json::object& frame) {
         }
         lang = *l;
     }
-    return hub_.visitor_start(link_, std::move(*intake), lang, network_key_);
+    return hub_.visitor_start(visitor_, std::move(*intake), lang, network_key_);
 }
 
 core::result<> visitor_session::resume(const boost::json::object& frame) {
@@ -70,7 +74,7 @@ core::result<> visitor_session::resume(const boost::json::object& frame) {
     }
     auto last_seq = get_int(frame, "last_seq", 0, INT64_MAX);
     if (!last_seq) return last_seq.error();
-    return hub_.visitor_resume(link_, *token, *last_seq, network_key_);
+    return hub_.visitor_resume(visitor_, *token, *last_seq, network_key_);
 }
 
 core::result<> visitor_session::send(const boost::json::object& frame) {
@@ -78,17 +82,17 @@ core::result<> visitor_session::send(const boost::json::object& frame) {
     if (!client_id) return client_id.error();
     auto text = get_text(frame);
     if (!text) return text.error();
-    return hub_.visitor_send(link_.get(), std::move(*client_id), std::move(*text));
+    return hub_.visitor_send(visitor_.get(), std::move(*client_id), std::move(*text));
 }
 
 core::result<> visitor_session::typing(const boost::json::object& frame) {
     auto active = get_bool(frame, "active");
     if (!active) return active.error();
-    return hub_.visitor_typing(link_.get(), *active);
+    return hub_.visitor_typing(visitor_.get(), *active);
 }
 
 core::result<> visitor_session::end(const boost::json::object&) {
-    return hub_.visitor_end(link_.get());
+    return hub_.visitor_end(visitor_.get());
 }
 
 }  // namespace sc::chat

@@ -1,9 +1,11 @@
 // One visitor connection's side of the protocol: reads frames, checks them, and calls the
-// hub. The transport feeds it text frames and tells it when the connection is gone.
+// hub; what the hub answers reaches the connection through websocket_visitor. The transport
+// feeds it text frames and tells it when the connection is gone.
 #pragma once
 
 #include "chat/frame_gate.hpp"
 #include "chat/hub.hpp"
+#include "chat/websocket_visitor.hpp"
 
 #include <map>
 #include <memory>
@@ -36,6 +38,7 @@ class visitor_session {
 
     hub& hub_;
     std::shared_ptr<link> link_;
+    std::shared_ptr<websocket_visitor> visitor_;  // what the hub tells this connection
     std::string network_key_;
     frame_gate gate_;
 };

@@ -39,7 +39,7 @@ class hub_blocks_test : public hub_test {
 
     void expect_start_refused(const std::string& network) {
         auto l = std::make_shared<recording_link>();
-        auto r = hub_->visitor_start(l, {}, "en", network);
+        auto r = hub_->visitor_start(l->visitor(), {}, "en", network);
         ASSERT_FALSE(r) << "a chat from " << network << " was started";
         EXPECT_EQ(r.error().code, core::errc::unavailable);
         EXPECT_EQ(r.error().message, neutral);
@@ -78,7 +78,7 @@ TEST_F(hub_blocks_test, the_blocked_network_cannot_write_in_its_other_open_chat)
     auto bystander = chat_from(ben, "net-other");
     block(ana, first);
 
-    auto r = hub_->visitor_send(second.link.get(), "v1", "still here");
+    auto r = hub_->visitor_send(second.link->visitor().get(), "v1", "still here");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::unavailable);
     EXPECT_EQ(r.error().message, neutral);
@@ -86,7 +86,7 @@ TEST_F(hub_blocks_test, the_blocked_network_cannot_write_in_its_other_open_chat)
     bystander.link->wait_message(2);
 
     // Typing from the blocked network reaches nobody either.
-    ASSERT_TRUE(hub_->visitor_typing(second.link.get(), true));
+    ASSERT_TRUE(hub_->visitor_typing(second.link->visitor().get(), true));
     settle();
     EXPECT_TRUE(ben->frames_of("typing").empty());
     EXPECT_TRUE(second.link->frames_of("ack").empty());
@@ -100,9 +100,9 @@ TEST_F(hub_blocks_test, a_visitor_who_resumes_from_a_blocked_network_is_refused_
     block(ana, abusive);
     // The second chat's visitor moves to the blocked network (same person, other tab).
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, other.token, 1, "net-abuser"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), other.token, 1, "net-abuser"));
     again->wait_type("resumed");
-    auto r = hub_->visitor_send(again.get(), "v1", "hi");
+    auto r = hub_->visitor_send(again->visitor().get(), "v1", "hi");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::unavailable);
 }
@@ -212,7 +212,7 @@ TEST_F(hub_blocks_test, a_bad_reason_or_disposition_changes_nothing) {
 TEST_F(hub_blocks_test, a_chat_the_visitor_already_left_can_still_be_blocked) {
     auto ana = join(ana_);
     auto v = chat_from(ana, "net-abuser");
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     ana->wait_type("ended");
     block(ana, v, "prank");
     ana->wait_type("removed");

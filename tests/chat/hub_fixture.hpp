@@ -9,6 +9,7 @@
 #pragma once
 
 #include "chat/hub.hpp"
+#include "chat/visitor_link.hpp"
 #include "core/random.hpp"
 #include "core/temp_dir.hpp"
 #include "store/sqlite/sql_job.hpp"
@@ -34,7 +35,7 @@ inline constexpr auto patience = std::chrono::seconds(20);
 inline std::int64_t seq_of(const json::object& message) { return message.at("seq").as_int64(); }
 
 /// A connection that records every frame (parsed) and close the hub sends it.
-class recording_link final : public link {
+class recording_link final : public visitor_link<recording_link> {
   public:
     void deliver(frame_ptr frame) override {
         boost::system::error_code ec;
@@ -280,7 +281,7 @@ class hub_test : public ::testing::Test {
     visitor start_visitor(json::object intake = {}, const std::string& network = "net-1") {
         visitor v;
         v.link = std::make_shared<recording_link>();
-        auto r = hub_->visitor_start(v.link, std::move(intake), "en", network);
+        auto r = hub_->visitor_start(v.link->visitor(), std::move(intake), "en", network);
         EXPECT_TRUE(r) << (r ? "" : r.error().message);
         auto started = v.link->wait_type("started");
         if (started.contains("token")) v.token = std::string(started.at("token").as_string());
@@ -318,7 +319,7 @@ class hub_test : public ::testing::Test {
     }
 
     void visitor_says(const visitor& v, const std::string& client_id, const std::string& text) {
-        auto r = hub_->visitor_send(v.link.get(), client_id, text);
+        auto r = hub_->visitor_send(v.link->visitor().get(), client_id, text);
         EXPECT_TRUE(r) << (r ? "" : r.error().message);
     }
 

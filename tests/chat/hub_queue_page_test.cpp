@@ -88,7 +88,7 @@ TEST_F(hub_queue_page_test, when_the_queue_shrinks_below_a_page_the_console_move
     auto ana = join(ana_);
     ASSERT_TRUE(hub_->staff_queue_page(ana.get(), 50));
     page(ana, 60, 50);
-    for (int i = 0; i < 10; ++i) ASSERT_TRUE(hub_->visitor_end(waiting_[i].link.get()));
+    for (int i = 0; i < 10; ++i) ASSERT_TRUE(hub_->visitor_end(waiting_[i].link->visitor().get()));
     auto back = page(ana, 50, 0);
     EXPECT_EQ(ids(back), waiting_ids(10, 60));
     // Once the queue grows again, the page it asked for is back.
@@ -101,11 +101,11 @@ TEST_F(hub_queue_page_test, the_total_stays_true_while_chats_come_and_go) {
     ana->wait_type("state");
     accept(ana, waiting_[0]);
     page(ana, 59, 0);
-    ASSERT_TRUE(hub_->visitor_end(waiting_[55].link.get()));
+    ASSERT_TRUE(hub_->visitor_end(waiting_[55].link->visitor().get()));
     page(ana, 58, 0);
     start_visitor({}, "net-new");
     page(ana, 59, 0);
-    hub_->visitor_gone(waiting_[56].link.get());
+    hub_->visitor_gone(waiting_[56].link->visitor().get());
     hub_->close_abandoned(std::chrono::seconds(0));
     settle();  // the chat leaves the queue once the store has its end
     auto last = page(ana, 58, 0);

@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 
 TEST_F(hub_test, visitor_start_answers_started_with_a_token_and_a_waiting_state) {
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_start(l, {}, "en", "net-1"));
+    ASSERT_TRUE(hub_->visitor_start(l->visitor(), {}, "en", "net-1"));
     auto started = l->wait_type("started");
     EXPECT_TRUE(core::is_hex(std::string(started.at("token").as_string()), 64));
     EXPECT_EQ(started.at("conversation"),
@@ -73,14 +73,14 @@ TEST_F(hub_test, waiting_visitors_get_an_estimate_once_someone_is_available) {
 
 TEST_F(hub_test, a_second_start_on_one_connection_is_a_conflict) {
     auto v = start_visitor();
-    auto again = hub_->visitor_start(v.link, {}, "en", "net-1");
+    auto again = hub_->visitor_start(v.link->visitor(), {}, "en", "net-1");
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().code, core::errc::conflict);
 }
 
 TEST_F(hub_test, sending_before_starting_is_a_conflict) {
-    recording_link l;
-    auto r = hub_->visitor_send(&l, "v1", "hello");
+    auto l = std::make_shared<recording_link>();
+    auto r = hub_->visitor_send(l->visitor().get(), "v1", "hello");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::conflict);
 }
@@ -90,14 +90,14 @@ TEST_F(hub_test, too_many_new_chats_from_one_network_are_refused_for_an_hour) {
     start_visitor({}, "net-a");
     start_visitor({}, "net-a");
     auto l = std::make_shared<recording_link>();
-    auto third = hub_->visitor_start(l, {}, "en", "net-a");
+    auto third = hub_->visitor_start(l->visitor(), {}, "en", "net-a");
     ASSERT_FALSE(third);
     EXPECT_EQ(third.error().code, core::errc::unavailable);
 
     start_visitor({}, "net-b");  // another network is not affected
 
     clock_.advance(61min);
-    EXPECT_TRUE(hub_->visitor_start(l, {}, "en", "net-a"));
+    EXPECT_TRUE(hub_->visitor_start(l->visitor(), {}, "en", "net-a"));
 }
 
 // ---------------------------------------------------------------- staff console
@@ -369,7 +369,7 @@ TEST_F(hub_test, the_same_client_id_from_both_sides_is_two_messages) {
 TEST_F(hub_test, typing_reaches_the_other_side) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    ASSERT_TRUE(hub_->visitor_typing(v.link.get(), true));
+    ASSERT_TRUE(hub_->visitor_typing(v.link->visitor().get(), true));
     auto typing = ana->wait_type("typing");
     EXPECT_EQ(typing.at("conversation_id"), v.id.c_str());
     EXPECT_EQ(typing.at("active"), true);
@@ -434,10 +434,10 @@ TEST_F(hub_test, resume_replays_exactly_the_missed_messages) {
     advocate_says(ana, v, "a1", "Are you safe right now?");
     advocate_says(ana, v, "a2", "Take your time.");
     v.link->wait_message(4);
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
 
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 2, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 2, "net-1"));
     auto resumed = again->wait_type("resumed");
     EXPECT_EQ(resumed.at("conversation"),
               json::parse(R"({"status":"active","last_seq":4,"advocate":"Ana"})"));
@@ -454,10 +454,10 @@ TEST_F(hub_test, replayed_messages_are_decrypted_by_the_connection_not_the_store
     visitor_says(v, "v1", "hello");
     advocate_says(ana, v, "a1", "Are you safe right now?");
     v.link->wait_message(3);
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
 
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 0, "net-1"));
     again->wait_message(3);
     EXPECT_EQ(again->deferred(), 3) << "each replayed message is made by the connection";
 
@@ -474,11 +474,11 @@ TEST_F(hub_test, replayed_messages_are_decrypted_by_the_connection_not_the_store
 TEST_F(hub_test, after_resume_new_messages_arrive_once_on_the_new_connection_only) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
     settle();
     auto before = v.link->frames().size();
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 1, "net-1"));
     again->wait_type("resumed");
     advocate_says(ana, v, "a1", "welcome back");
     again->wait_message(2);
@@ -493,7 +493,7 @@ TEST_F(hub_test, resume_from_zero_replays_everything) {
     visitor_says(v, "v1", "hello");
     v.link->wait_message(2);
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 0, "net-1"));
     again->wait_type("resumed");
     settle();
     EXPECT_EQ(again->message_seqs(), seqs_from(1, 2));
@@ -503,7 +503,7 @@ TEST_F(hub_test, resume_on_a_new_connection_closes_the_old_one) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 1, "net-1"));
     EXPECT_EQ(v.link->close_codes(), std::vector<std::uint16_t>{4001});
     again->wait_type("resumed");
     advocate_says(ana, v, "a1", "still here");
@@ -514,9 +514,9 @@ TEST_F(hub_test, resume_on_a_new_connection_closes_the_old_one) {
 
 TEST_F(hub_test, resume_of_a_waiting_chat_keeps_its_place_in_the_queue) {
     auto v = start_visitor();
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 0, "net-1"));
     EXPECT_EQ(again->wait_type("resumed").at("conversation").at("status"), "waiting");
     EXPECT_EQ(again->wait_type("queue").at("position"), 1);
 }
@@ -528,8 +528,8 @@ TEST_F(hub_test, message_stored_during_a_resume_arrives_once_and_a_resend_gets_i
     {
         test_support::worker_gate held(*store_);
         visitor_says(v, "v1", "sent as the connection dropped");
-        hub_->visitor_gone(v.link.get());
-        ASSERT_TRUE(hub_->visitor_resume(again, v.token, 1, "net-1"));
+        hub_->visitor_gone(v.link->visitor().get());
+        ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 1, "net-1"));
     }
     again->wait_type("resumed");
     settle();
@@ -544,7 +544,7 @@ TEST_F(hub_test, message_stored_during_a_resume_arrives_once_and_a_resend_gets_i
 
 TEST_F(hub_test, resume_with_an_unknown_token_is_not_found) {
     auto l = std::make_shared<recording_link>();
-    auto r = hub_->visitor_resume(l, core::new_token(), 0, "net-1");
+    auto r = hub_->visitor_resume(l->visitor(), core::new_token(), 0, "net-1");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::not_found);
 }
@@ -552,7 +552,7 @@ TEST_F(hub_test, resume_with_an_unknown_token_is_not_found) {
 TEST_F(hub_test, resume_on_a_connection_with_a_chat_is_a_conflict) {
     auto a = start_visitor();
     auto b = start_visitor();
-    auto r = hub_->visitor_resume(a.link, b.token, 0, "net-1");
+    auto r = hub_->visitor_resume(a.link->visitor(), b.token, 0, "net-1");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, core::errc::conflict);
 }
@@ -661,7 +661,7 @@ TEST_F(hub_test, an_ended_chat_cannot_be_resumed_or_written_to) {
                   "SELECT resume_token_hash IS NULL FROM conversations WHERE id = ?", v.id),
               1);
     auto again = std::make_shared<recording_link>();
-    auto resumed = hub_->visitor_resume(again, v.token, 0, "net-1");
+    auto resumed = hub_->visitor_resume(again->visitor(), v.token, 0, "net-1");
     ASSERT_FALSE(resumed);
     EXPECT_EQ(resumed.error().code, core::errc::not_found);
     EXPECT_FALSE(hub_->staff_send(ana.get(), v.id, "a1", "hello?"));
@@ -679,7 +679,7 @@ TEST_F(hub_test, disposition_must_be_one_of_the_fixed_codes) {
 TEST_F(hub_test, visitor_end_asks_the_advocate_for_a_disposition) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     EXPECT_EQ(v.link->wait_type("ended").at("by"), "visitor");
     auto event = ana->wait_message(2);
     EXPECT_EQ(event.at("event"), "ended");
@@ -695,7 +695,7 @@ TEST_F(hub_test, visitor_end_asks_the_advocate_for_a_disposition) {
 TEST_F(hub_test, disposition_after_visitor_end_removes_the_chat) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     ana->wait_type("ended");
     ASSERT_TRUE(hub_->staff_end(ana.get(), v.id, "emotional_support"));
     auto removed = ana->wait_type("removed");
@@ -711,7 +711,7 @@ TEST_F(hub_test, disposition_after_visitor_end_removes_the_chat) {
 TEST_F(hub_test, visitor_leaving_the_queue_closes_the_chat) {
     auto ana = join(ana_);
     auto v = start_visitor();
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     EXPECT_EQ(v.link->wait_type("ended").at("by"), "visitor");
     settle();
     EXPECT_EQ(ana->last_of("queue").at("entries"), json::array{});
@@ -737,7 +737,7 @@ class hub_reload_test : public hub_test {
         advocate_says(ana, active_, "a1", "I hear you.");
         active_.link->wait_message(3);
         ended_ = active_chat(ana);
-        ASSERT_TRUE(hub_->visitor_end(ended_.link.get()));
+        ASSERT_TRUE(hub_->visitor_end(ended_.link->visitor().get()));
         ana->wait_type("ended");
         restart();
     }
@@ -801,7 +801,7 @@ TEST_F(hub_reload_test, the_advocate_gets_the_active_chat_with_its_history) {
 
 TEST_F(hub_reload_test, the_visitor_resumes_with_its_token_and_seqs) {
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 0, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(l->visitor(), active_.token, 0, "net-1"));
     EXPECT_EQ(l->wait_type("resumed").at("conversation"),
               json::parse(R"({"status":"active","last_seq":3,"advocate":"Ana"})"));
     settle();
@@ -812,18 +812,18 @@ TEST_F(hub_reload_test, the_visitor_resumes_with_its_token_and_seqs) {
 TEST_F(hub_reload_test, new_messages_continue_the_seq) {
     auto ana = join(ana_);
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 3, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(l->visitor(), active_.token, 3, "net-1"));
     l->wait_type("resumed");
-    ASSERT_TRUE(hub_->visitor_send(l.get(), "v2", "after the restart"));
+    ASSERT_TRUE(hub_->visitor_send(l->visitor().get(), "v2", "after the restart"));
     EXPECT_EQ(l->wait_message(4).at("text"), "after the restart");
     EXPECT_EQ(ana->wait_message(4).at("text"), "after the restart");
 }
 
 TEST_F(hub_reload_test, visitor_client_ids_are_remembered) {
     auto l = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(l, active_.token, 3, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(l->visitor(), active_.token, 3, "net-1"));
     l->wait_type("resumed");
-    ASSERT_TRUE(hub_->visitor_send(l.get(), "v1", "before the restart"));
+    ASSERT_TRUE(hub_->visitor_send(l->visitor().get(), "v1", "before the restart"));
     EXPECT_EQ(l->wait_type("ack").at("seq"), 2);
     settle();
     EXPECT_TRUE(l->messages().empty());
@@ -916,7 +916,7 @@ TEST_F(hub_test, conversation_keys_are_kept_in_the_vault_not_the_main_database) 
 TEST_F(hub_test, a_waiting_chat_whose_visitor_is_gone_closes_after_the_grace_period) {
     auto ana = join(ana_);
     auto v = start_visitor();
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
     clock_.advance(10min - 1s);
     hub_->close_abandoned(10min);
     EXPECT_EQ(hub_->snapshot().waiting, 1u);
@@ -942,10 +942,10 @@ TEST_F(hub_test, a_waiting_visitor_who_is_still_connected_is_never_closed) {
 
 TEST_F(hub_test, a_visitor_who_comes_back_in_time_keeps_the_place) {
     auto v = start_visitor();
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
     clock_.advance(5min);
     auto again = std::make_shared<recording_link>();
-    ASSERT_TRUE(hub_->visitor_resume(again, v.token, 0, "net-1"));
+    ASSERT_TRUE(hub_->visitor_resume(again->visitor(), v.token, 0, "net-1"));
     clock_.advance(1h);
     hub_->close_abandoned(10min);
     EXPECT_EQ(hub_->snapshot().waiting, 1u);
@@ -954,7 +954,7 @@ TEST_F(hub_test, a_visitor_who_comes_back_in_time_keeps_the_place) {
 TEST_F(hub_test, active_chats_are_not_closed_as_abandoned) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    hub_->visitor_gone(v.link.get());
+    hub_->visitor_gone(v.link->visitor().get());
     clock_.advance(24h);
     hub_->close_abandoned(10min);
     EXPECT_EQ(hub_->snapshot().active, 1u);
@@ -989,7 +989,7 @@ TEST_F(hub_test, advocate_end_writes_one_evaluation_with_the_disposition) {
 TEST_F(hub_test, visitor_end_writes_the_evaluation_once_the_disposition_is_recorded) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     ana->wait_type("ended");
     EXPECT_EQ(query<std::int64_t>("SELECT count(*) FROM evaluations WHERE ? != ''", v.id), 0);
     ASSERT_TRUE(hub_->staff_end(ana.get(), v.id, "emotional_support"));
@@ -1001,7 +1001,7 @@ TEST_F(hub_test, visitor_end_writes_the_evaluation_once_the_disposition_is_recor
 
 TEST_F(hub_test, leaving_the_queue_is_evaluated_as_left_queue) {
     auto v = start_visitor(json::object{{"age", "34"}});
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     v.link->wait_type("ended");
     settle();
     EXPECT_EQ(
@@ -1027,7 +1027,7 @@ TEST_F(hub_test, opening_a_transcript_is_audited) {
 TEST_F(hub_test, a_purged_conversation_is_removed_from_the_console) {
     auto ana = join(ana_);
     auto v = active_chat(ana);
-    ASSERT_TRUE(hub_->visitor_end(v.link.get()));
+    ASSERT_TRUE(hub_->visitor_end(v.link->visitor().get()));
     ana->wait_type("ended");
     hub_->forget_purged({v.id});
     auto removed = ana->wait_type("removed");
@@ -1073,7 +1073,7 @@ TEST_F(hub_test, a_conversation_whose_key_is_lost_is_closed_at_the_next_start) {
     EXPECT_EQ(hub_->snapshot().waiting, 0u);
     EXPECT_EQ(query<std::string>("SELECT status FROM conversations WHERE id = ?", v.id), "closed");
     auto l = std::make_shared<recording_link>();
-    EXPECT_FALSE(hub_->visitor_resume(l, v.token, 0, "net-1"));
+    EXPECT_FALSE(hub_->visitor_resume(l->visitor(), v.token, 0, "net-1"));
 }
 
 // ---------------------------------------------------------------- known bugs

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "chat/hub.hpp"
+#include "chat/visitor_link.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/temp_dir.hpp"
@@ -111,7 +112,7 @@ inline void init_process() {
 /// A connection standing in for a WebSocket: checks that every frame the server sends is a
 /// JSON object with a string `type` in valid UTF-8 (a browser drops a connection on invalid
 /// UTF-8 in a text frame), and that a close reason fits a close frame (123 bytes).
-class checking_link final : public chat::link {
+class checking_link final : public chat::visitor_link<checking_link> {
   public:
     void deliver(chat::frame_ptr shared) override {
         const std::string& frame = *shared;
@@ -207,7 +208,8 @@ class chat_world {
     waiting_visitor start_visitor() {
         waiting_visitor v;
         v.link = std::make_shared<checking_link>();
-        auto r = hub->visitor_start(v.link, {}, "en", "fuzz-net-" + std::to_string(++visitors_));
+        auto r = hub->visitor_start(v.link->visitor(), {}, "en",
+                                    "fuzz-net-" + std::to_string(++visitors_));
         if (!r) broken("visitor_start failed", r.error().message);
         settle();
         for (const auto& f : v.link->frames()) {

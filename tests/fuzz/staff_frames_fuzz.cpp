@@ -32,6 +32,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto l = std::make_shared<fuzz::checking_link>();
     chat::staff_session session(*w.hub, w.clock, l, coordinator, "fuzz-csrf-token");
     w.feed_frames(session, {reinterpret_cast<const char*>(data), size}, "@conv@", visitor.id);
-    w.hub->visitor_gone(visitor.link.get());
+    w.hub->visitor_gone(visitor.link->visitor().get());
     return 0;
 }

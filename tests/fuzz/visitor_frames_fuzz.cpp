@@ -20,6 +20,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto l = std::make_shared<fuzz::checking_link>();
     chat::visitor_session session(*w.hub, w.clock, l, "fuzz-visitor-net");
     w.feed_frames(session, {reinterpret_cast<const char*>(data), size}, "@token@", resumable.token);
-    w.hub->visitor_gone(resumable.link.get());
+    w.hub->visitor_gone(resumable.link->visitor().get());
     return 0;
 }

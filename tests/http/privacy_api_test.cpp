@@ -1,6 +1,7 @@
 // The console's privacy routes: retention, closed conversations and their purge, the audit
 // log, traffic counts and policy versions, each limited to the roles docs/API.md names.
 #include "http/privacy_api.hpp"
+#include "chat/visitor_link.hpp"
 #include "store/sqlite/sql_job.hpp"
 
 #include "core/known_bug.hpp"
@@ -22,7 +23,7 @@ using ::testing::Not;
 using namespace std::chrono_literals;
 
 /// A visitor connection that nobody reads.
-class quiet_link final : public chat::link {
+class quiet_link final : public chat::visitor_link<quiet_link> {
   public:
     void deliver(chat::frame_ptr) override {}
     void close(std::uint16_t, std::string) override {}
@@ -39,9 +40,9 @@ class privacy_api_test : public http_test {
     std::string closed_conversation() {
         auto l = std::make_shared<quiet_link>();
         links_.push_back(l);
-        EXPECT_TRUE(hub_->visitor_start(l, {{"state", "CT"}}, "en", "net"));
+        EXPECT_TRUE(hub_->visitor_start(l->visitor(), {{"state", "CT"}}, "en", "net"));
         store_->call(test_support::sql_job([](store::database&) {}));  // the start is stored
-        EXPECT_TRUE(hub_->visitor_end(l.get()));
+        EXPECT_TRUE(hub_->visitor_end(l->visitor().get()));
         store_->call(test_support::sql_job([](store::database&) {}));  // and the end
         auto ids = store_->call(test_support::sql_job([](store::database& db) {
             auto s = db.prepare("SELECT id FROM conversations WHERE status = 'closed'");
@@ -232,7 +233,7 @@ TEST_F(privacy_api_test, supervisor_purges_a_closed_conversation) {
 
 TEST_F(privacy_api_test, purging_an_open_conversation_answers_409) {
     auto l = std::make_shared<quiet_link>();
-    ASSERT_TRUE(hub_->visitor_start(l, {}, "en", "net"));
+    ASSERT_TRUE(hub_->visitor_start(l->visitor(), {}, "en", "net"));
     auto id = store_->call(test_support::sql_job([](store::database& db) {
         auto s = db.prepare("SELECT id FROM conversations");
         s.step();
