@@ -76,6 +76,7 @@ void hub::load() {
     for (const auto& r : rows) {
         conversation c;
         c.id = r.id;
+        c.channel = conversations::parse_channel(r.channel).value_or(conversations::channel::chat);
         c.lang = r.lang;
         c.state = conversations::parse_status(r.status).value_or(status::closed);
         c.token_hash = r.resume_token_hash;
@@ -138,6 +139,7 @@ core::result<> hub::visitor_start(const visitor_ptr& v, json::object intake, std
     }
     conversation c;
     c.id = settings_.new_conversation_id();
+    c.channel = v->channel();
     std::string token = core::new_token();
     c.token_hash = core::token_hash(token);
     c.lang = std::move(lang);
@@ -150,6 +152,7 @@ core::result<> hub::visitor_start(const visitor_ptr& v, json::object intake, std
 
     store::conversation_row row;
     row.id = c.id;
+    row.channel = conversations::name(c.channel);
     row.lang = c.lang;
     row.status = conversations::name(status::waiting);
     row.resume_token_hash = c.token_hash;
@@ -992,6 +995,7 @@ void hub::close_conversation(conversation& c, closed_by by, const std::string& d
 hub::extra_work hub::record_evaluation(const conversation& c,
                                        const std::string& disposition) const {
     privacy::conversation_facts facts;
+    facts.channel = conversations::name(c.channel);
     facts.lang = c.lang;
     facts.created_at = c.created_at;
     facts.accepted_at = c.accepted_at;

@@ -129,6 +129,7 @@ class hub {
     using closed_by = conversations::closed_by;
     struct conversation {
         std::string id;
+        conversations::channel channel = conversations::channel::chat;
         std::string lang;
         status state = status::waiting;
         std::string token_hash;

@@ -14,6 +14,7 @@ class websocket_visitor final : public conversations::visitor_endpoint {
     /// What the core tells once the connection is gone is dropped.
     explicit websocket_visitor(std::weak_ptr<link> to) : to_(std::move(to)) {}
 
+    conversations::channel channel() const override { return conversations::channel::chat; }
     void started(std::string_view resume_token,
                  const conversations::visitor_view& conversation) override;
     void resumed(const conversations::visitor_view& conversation,

@@ -31,6 +31,9 @@ class visitor_endpoint {
   public:
     virtual ~visitor_endpoint() = default;
 
+    /// The channel this endpoint belongs to; its conversations are recorded as that channel's.
+    virtual conversations::channel channel() const = 0;
+
     /// The conversation exists; `resume_token` (shown to nobody else, stored only hashed)
     /// lets the visitor come back to it.
     virtual void started(std::string_view resume_token, const visitor_view& conversation) = 0;

@@ -18,6 +18,7 @@ using conversations::status;
 /// What a channel is told, one line per call.
 class recording_channel final : public conversations::visitor_endpoint {
   public:
+    conversations::channel channel() const override { return conversations::channel::chat; }
     void started(std::string_view token, const conversations::visitor_view& v) override {
         token_ = std::string(token);
         record("started " + view(v));
