@@ -404,15 +404,8 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
                  broadcast_overview();
              },
          .failed =
-             [this, conversation_id, console = s->l, lost]() {
-                 if (auto* conv = find(conversation_id)) conv->claiming.reset();
-                 send(console.lock(),
-                      error_frame(
-                          *lost ? core::error{errc::conflict,
-                                              "this chat was already taken or has ended"}
-                                : core::error{errc::internal,
-                                              "the chat could not be accepted; please try again"}));
-             }});
+             claim_failed(conversation_id, s->l, lost, "this chat was already taken or has ended",
+                          "the chat could not be accepted; please try again")});
     return {};
 }
 
@@ -459,52 +452,45 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     c->claiming = to;
     auto lost = std::make_shared<bool>(false);
     // Only the chat's holder can hand it on: the store checks that too, and memory follows.
-    append(
-        *c, conversations::message::transferred(staff_names_[to]), std::nullopt, "",
-        {.also =
-             [conversation_id, from, to, lost](store::unit_of_work& work) {
-                 if (!work.conversations().claim_transfer(conversation_id, from, to)) {
-                     *lost = true;
-                     throw store::store_error("the chat is no longer with its holder");
-                 }
-             },
-         // Before the fan-out: the event reaches the new holder (in the chat's history),
-         // and the old one has the chat removed.
-         .applied =
-             [this, conversation_id, from, to]() {
-                 auto* conv = find(conversation_id);
-                 if (conv == nullptr) return;
-                 conv->claiming.reset();
-                 if (conv->state != status::active || conv->staff_id != from) return;
-                 // The owner may be offline (a supervisor moving the chat of someone who left).
-                 if (auto owner = online_.find(from); owner != online_.end()) {
-                     for (const auto* fl : owner->second.links) {
-                         if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
-                             it->second.replay_through.erase(conversation_id);
-                             send(it->second.l.lock(),
-                                  frames::staff::removed(conversation_id,
-                                                         frames::staff::removal::transferred));
-                         }
-                     }
-                 }
-                 conv->staff_id = to;
-                 if (auto target_now = online_.find(to); target_now != online_.end()) {
-                     send_chat(conversation_id, to, target_now->second.links, 0);
-                 }
-                 spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from, to);
-                 broadcast_staff();
-                 broadcast_overview();
-             },
-         .failed =
-             [this, conversation_id, console = staff_of(l)->l, lost]() {
-                 if (auto* conv = find(conversation_id)) conv->claiming.reset();
-                 send(
-                     console.lock(),
-                     error_frame(
-                         *lost ? core::error{errc::conflict, "the chat has moved on already"}
-                               : core::error{errc::internal,
-                                             "the chat could not be handed on; please try again"}));
-             }});
+    append(*c, conversations::message::transferred(staff_names_[to]), std::nullopt, "",
+           {.also =
+                [conversation_id, from, to, lost](store::unit_of_work& work) {
+                    if (!work.conversations().claim_transfer(conversation_id, from, to)) {
+                        *lost = true;
+                        throw store::store_error("the chat is no longer with its holder");
+                    }
+                },
+            // Before the fan-out: the event reaches the new holder (in the chat's history),
+            // and the old one has the chat removed.
+            .applied =
+                [this, conversation_id, from, to]() {
+                    auto* conv = find(conversation_id);
+                    if (conv == nullptr) return;
+                    conv->claiming.reset();
+                    if (conv->state != status::active || conv->staff_id != from) return;
+                    // The owner may be offline (a supervisor moving the chat of someone who left).
+                    if (auto owner = online_.find(from); owner != online_.end()) {
+                        for (const auto* fl : owner->second.links) {
+                            if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
+                                it->second.replay_through.erase(conversation_id);
+                                send(it->second.l.lock(),
+                                     frames::staff::removed(conversation_id,
+                                                            frames::staff::removal::transferred));
+                            }
+                        }
+                    }
+                    conv->staff_id = to;
+                    if (auto target_now = online_.find(to); target_now != online_.end()) {
+                        send_chat(conversation_id, to, target_now->second.links, 0);
+                    }
+                    spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from,
+                                 to);
+                    broadcast_staff();
+                    broadcast_overview();
+                },
+            .failed =
+                claim_failed(conversation_id, staff_of(l)->l, lost, "the chat has moved on already",
+                             "the chat could not be handed on; please try again")});
     return {};
 }
 
@@ -516,6 +502,18 @@ core::result<> hub::staff_end(const link* l, const std::string& conversation_id,
     if (!owned) return owned.error();
     end_chat(**owned, disposition);
     return {};
+}
+
+hub::after_commit hub::claim_failed(std::string conversation_id, std::weak_ptr<link> console,
+                                    std::shared_ptr<bool> lost, std::string lost_message,
+                                    std::string failed_message) {
+    return [this, conversation_id = std::move(conversation_id), console = std::move(console),
+            lost = std::move(lost), lost_message = std::move(lost_message),
+            failed_message = std::move(failed_message)]() {
+        if (auto* conv = find(conversation_id)) conv->claiming.reset();
+        send(console.lock(), error_frame(*lost ? core::error{errc::conflict, lost_message}
+                                               : core::error{errc::internal, failed_message}));
+    };
 }
 
 void hub::end_chat(conversation& c, const std::string& disposition) {

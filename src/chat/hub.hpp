@@ -213,6 +213,11 @@ class hub {
     /// assigned one, unless `owner_only` (writing: the visitor must know who is writing).
     core::result<conversation*> owned_conversation(const link* l, const std::string& id,
                                                    bool allow_closed, bool owner_only = false);
+    /// What a console is told when its accept or transfer did not commit: `lost_message` when
+    /// the store gave the chat to someone else (`*lost`), `failed_message` when it failed.
+    after_commit claim_failed(std::string conversation_id, std::weak_ptr<link> console,
+                              std::shared_ptr<bool> lost, std::string lost_message,
+                              std::string failed_message);
     /// Ends an active chat, or lets go of one the visitor ended, with `disposition`.
     void end_chat(conversation& c, const std::string& disposition);
     /// The caller's member when they oversee (supervisor, admin); forbidden otherwise.

@@ -46,37 +46,27 @@ void staff_session::on_close() {
     if (joined_) hub_.staff_gone(link_.get());
 }
 
-const std::map<std::string_view, staff_session::handler>& staff_session::handlers() {
-    static const std::map<std::string_view, handler> table{
-        {"hello", &staff_session::hello},
-        {"availability", &staff_session::availability},
-        {"queue_page", &staff_session::queue_page},
-        {"blocks", &staff_session::blocks},
-        {"unblock", &staff_session::unblock},
-        {"accept", &staff_session::accept},
-        {"send", &staff_session::send},
-        {"typing", &staff_session::typing},
-        {"transfer", &staff_session::transfer},
-        {"end", &staff_session::end},
-        {"block", &staff_session::block},
-        {"history", &staff_session::history}};
+const handler_table<staff_session>& staff_session::handlers() {
+    static const handler_table<staff_session> table{{"hello", &staff_session::hello},
+                                                    {"availability", &staff_session::availability},
+                                                    {"queue_page", &staff_session::queue_page},
+                                                    {"blocks", &staff_session::blocks},
+                                                    {"unblock", &staff_session::unblock},
+                                                    {"accept", &staff_session::accept},
+                                                    {"send", &staff_session::send},
+                                                    {"typing", &staff_session::typing},
+                                                    {"transfer", &staff_session::transfer},
+                                                    {"end", &staff_session::end},
+                                                    {"block", &staff_session::block},
+                                                    {"history", &staff_session::history}};
     return table;
 }
 
-std::vector<std::string_view> staff_session::request_types() {
-    std::vector<std::string_view> out;
-    for (const auto& [type, h] : handlers()) out.push_back(type);
-    return out;
-}
+std::vector<std::string_view> staff_session::request_types() { return types_of(handlers()); }
 
 core::result<> staff_session::handle(const boost::json::object& frame, const std::string& type) {
     if (type != "hello" && !joined_) return core::fail(errc::conflict, "send hello first");
-    auto h = handlers().find(type);
-    if (h == handlers().end()) {
-        return core::fail(errc::unknown_type,
-                          "unknown frame type '" + std::string(utf8_prefix(type, 40)) + "'");
-    }
-    return (this->*h->second)(frame);
+    return dispatch(*this, handlers(), frame, type);
 }
 
 core::result<> staff_session::hello(const boost::json::object& frame) {

@@ -3,10 +3,10 @@
 #pragma once
 
 #include "chat/frame_gate.hpp"
+#include "chat/handler_table.hpp"
 #include "chat/hub.hpp"
 #include "staff/accounts.hpp"
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,8 +25,7 @@ class staff_session {
     static std::vector<std::string_view> request_types();
 
   private:
-    using handler = core::result<> (staff_session::*)(const boost::json::object& frame);
-    static const std::map<std::string_view, handler>& handlers();
+    static const handler_table<staff_session>& handlers();
     core::result<> handle(const boost::json::object& frame, const std::string& type);
     core::result<> hello(const boost::json::object& frame);
     core::result<> availability(const boost::json::object& frame);

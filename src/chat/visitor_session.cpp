@@ -29,28 +29,19 @@ void visitor_session::on_binary() { gate_.refuse_binary(); }
 
 void visitor_session::on_close() { hub_.visitor_gone(visitor_.get()); }
 
-const std::map<std::string_view, visitor_session::handler>& visitor_session::handlers() {
-    static const std::map<std::string_view, handler> table{{"start", &visitor_session::start},
-                                                           {"resume", &visitor_session::resume},
-                                                           {"send", &visitor_session::send},
-                                                           {"typing", &visitor_session::typing},
-                                                           {"end", &visitor_session::end}};
+const handler_table<visitor_session>& visitor_session::handlers() {
+    static const handler_table<visitor_session> table{{"start", &visitor_session::start},
+                                                      {"resume", &visitor_session::resume},
+                                                      {"send", &visitor_session::send},
+                                                      {"typing", &visitor_session::typing},
+                                                      {"end", &visitor_session::end}};
     return table;
 }
 
-std::vector<std::string_view> visitor_session::request_types() {
-    std::vector<std::string_view> out;
-    for (const auto& [type, h] : handlers()) out.push_back(type);
-    return out;
-}
+std::vector<std::string_view> visitor_session::request_types() { return types_of(handlers()); }
 
 core::result<> visitor_session::handle(const boost::json::object& frame, const std::string& type) {
-    auto h = handlers().find(type);
-    if (h == handlers().end()) {
-        return core::fail(errc::unknown_type,
-                          "unknown frame type '" + std::string(utf8_prefix(type, 40)) + "'");
-    }
-    return (this->*h->second)(frame);
+    return dispatch(*this, handlers(), frame, type);
 }
 
 core::result<> visitor_session::start(const boost::json::object& frame) {

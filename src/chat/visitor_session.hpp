@@ -4,10 +4,10 @@
 #pragma once
 
 #include "chat/frame_gate.hpp"
+#include "chat/handler_table.hpp"
 #include "chat/hub.hpp"
 #include "chat/websocket_visitor.hpp"
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,8 +27,7 @@ class visitor_session {
     static std::vector<std::string_view> request_types();
 
   private:
-    using handler = core::result<> (visitor_session::*)(const boost::json::object& frame);
-    static const std::map<std::string_view, handler>& handlers();
+    static const handler_table<visitor_session>& handlers();
     core::result<> handle(const boost::json::object& frame, const std::string& type);
     core::result<> start(const boost::json::object& frame);
     core::result<> resume(const boost::json::object& frame);
