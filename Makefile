@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 SANITIZE ?= OFF
 BIN := $(abspath $(BUILD))/safeconnect
 
-.PHONY: all deps build run test unit-test integration-test browser-test mutants fuzz bench clean
+.PHONY: all deps build run test unit-test integration-test browser-test mutants tidy fuzz bench clean
 
 # Paths relative to the checkout in ccache's keys, so scratch trees (make mutants) and
 # other checkouts reuse what one build compiled.
@@ -41,6 +41,10 @@ browser-test:
 # Each tests/mutants/*.patch breaks a promise; the test it names must fail (scripts/mutants).
 mutants: build
 	@scripts/mutants
+
+# clang-tidy over src/ (scripts/check-tidy); any finding fails.
+tidy: build
+	@scripts/check-tidy $(BUILD)
 
 # libFuzzer targets (tests/fuzz) in build-fuzz/, each FUZZ_SECONDS long from its seeds.
 FUZZ_SECONDS ?= 60

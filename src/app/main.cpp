@@ -5,9 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
     CLI::App app{"Safe Connect: a confidential chat and contact center for hotlines"};
     app.require_subcommand(1);
     std::string config_file;
@@ -32,7 +35,9 @@ int main(int argc, char** argv) {
     backup->add_option("path", backup_path, "New file to write")->required();
     auto* user = app.add_subcommand("user", "Manage staff accounts");
     user->require_subcommand(1);
-    std::string email, name, role;
+    std::string email;
+    std::string name;
+    std::string role;
     bool password_stdin = false;
     auto* add = user->add_subcommand("add", "Add a staff account");
     add->add_option("email", email, "Sign-in email")->required();
@@ -70,4 +75,21 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Whatever escapes (a failure to build the command line itself) still ends with a
+    // message and an exit status, not std::terminate.
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::fputs("error: ", stderr);
+        std::fputs(e.what(), stderr);
+        std::fputs("\n", stderr);
+    } catch (...) {
+        std::fputs("error: an unknown failure\n", stderr);
+    }
+    return 1;
 }

@@ -62,7 +62,7 @@ void maintenance::purge_batch(int purged_so_far) {
                 });
             }
         },
-        [this, result, purged_so_far](core::result<> r) {
+        [this, result, purged_so_far](const core::result<>& r) {
             if (!r) {
                 purging_ = false;
                 return;
@@ -76,7 +76,7 @@ void maintenance::purge_batch(int purged_so_far) {
             }
             spdlog::info("event=retention_purge conversations={}", total);
             store_.submit_maintenance([](store::unit_of_work& work) { work.flush_erased(); },
-                                      [this](core::result<>) { purging_ = false; });
+                                      [this](const core::result<>&) { purging_ = false; });
         });
 }
 

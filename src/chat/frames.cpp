@@ -32,7 +32,7 @@ std::string error_frame(const core::error& e, std::string_view ref) {
 
 core::result<std::string> get_string(const json::object& o, std::string_view field,
                                      std::size_t min_len, std::size_t max_len) {
-    auto* v = o.if_contains(field);
+    const auto* v = o.if_contains(field);
     if (v == nullptr || !v->is_string()) {
         return core::fail(core::errc::bad_request,
                           "field '" + std::string(field) + "' must be a string");
@@ -48,7 +48,7 @@ core::result<std::string> get_string(const json::object& o, std::string_view fie
 }
 
 core::result<bool> get_bool(const json::object& o, std::string_view field) {
-    auto* v = o.if_contains(field);
+    const auto* v = o.if_contains(field);
     if (v == nullptr || !v->is_bool()) {
         return core::fail(core::errc::bad_request,
                           "field '" + std::string(field) + "' must be true or false");
@@ -58,7 +58,7 @@ core::result<bool> get_bool(const json::object& o, std::string_view field) {
 
 core::result<std::int64_t> get_int(const json::object& o, std::string_view field, std::int64_t min,
                                    std::int64_t max) {
-    auto* v = o.if_contains(field);
+    const auto* v = o.if_contains(field);
     std::optional<std::int64_t> n;
     if (v != nullptr && v->is_int64()) n = v->as_int64();
     if (v != nullptr && v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(max)) {
@@ -73,7 +73,7 @@ core::result<std::int64_t> get_int(const json::object& o, std::string_view field
 }
 
 core::result<std::string> get_text(const json::object& o) {
-    auto* v = o.if_contains("text");
+    const auto* v = o.if_contains("text");
     if (v == nullptr || !v->is_string()) {
         return core::fail(core::errc::bad_request, "field 'text' must be a string");
     }

@@ -31,9 +31,9 @@ constexpr const char* service_unavailable =
 // Stored messages of one conversation, decrypted under its key as each is read.
 class sealed_transcript final : public conversations::transcript {
   public:
-    sealed_transcript(privacy::secret_key key, std::string conversation_id,
+    sealed_transcript(const privacy::secret_key& key, std::string conversation_id,
                       std::vector<store::stored_message> messages)
-        : key_(std::move(key)), id_(std::move(conversation_id)), messages_(std::move(messages)) {}
+        : key_(key), id_(std::move(conversation_id)), messages_(std::move(messages)) {}
 
     std::size_t size() const override { return messages_.size(); }
 
@@ -53,7 +53,7 @@ class sealed_transcript final : public conversations::transcript {
 }  // namespace
 
 hub::hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
-         const core::clock& clock, hub_settings settings)
+         const core::clock& clock, const hub_settings& settings)
     : store_(store),
       keys_(keys),
       policy_(policy),
@@ -174,7 +174,7 @@ core::result<> hub::visitor_start(const visitor_ptr& v, json::object intake, std
             work.keys().put(row.id, row.sealed_key);
             work.conversations().insert(row);
         },
-        [this, id, token, weak](core::result<> r) {
+        [this, id, token, weak](const core::result<>& r) {
             section inner(*this);
             auto* conv = find(id);
             if (!r) {
@@ -227,7 +227,7 @@ core::result<> hub::visitor_resume(const visitor_ptr& v, const std::string& toke
         [messages, id, after, through](store::unit_of_work& work) {
             *messages = work.conversations().messages(id, after, through);
         },
-        [this, messages, id, key = v.get()](core::result<> r) {
+        [this, messages, id, key = v.get()](const core::result<>& r) {
             section inner(*this);
             auto* conv = find(id);
             if (!conv || conv->visitor_key != key) return;  // gone, or resumed elsewhere since
@@ -410,7 +410,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
 }
 
 core::result<> hub::staff_send(const link* l, const std::string& conversation_id,
-                               std::string client_id, std::string text) {
+                               const std::string& client_id, std::string text) {
     section lock(*this);
     auto owned = owned_conversation(l, conversation_id, false, true);
     if (!owned) return owned.error();
@@ -530,7 +530,7 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
             work.conversations().set_disposition(id, disposition);
             evaluation(work);
         },
-        [this, id](core::result<> r) {
+        [this, id](const core::result<>& r) {
             section inner(*this);
             auto* conv = find(id);
             if (!conv) return;
@@ -578,7 +578,7 @@ core::result<> hub::staff_block(const link* l, const std::string& conversation_i
         [now, staff_id, id = placed->id](store::unit_of_work& db) {
             privacy::audit(db, now, staff_id, "visitor_blocked", id);
         },
-        [](core::result<> r) {
+        [](const core::result<>& r) {
             if (!r) spdlog::error("event=audit_not_stored action=visitor_blocked");
         });
     if (auto x = staff_of(l)->l.lock()) {
@@ -609,7 +609,7 @@ core::result<> hub::staff_unblock(const link* l, const std::string& block_id) {
         [now, staff_id, block_id](store::unit_of_work& db) {
             privacy::audit(db, now, staff_id, "visitor_block_lifted", block_id);
         },
-        [](core::result<> r) {
+        [](const core::result<>& r) {
             if (!r) spdlog::error("event=audit_not_stored action=visitor_block_lifted");
         });
     if (auto x = (*s)->l.lock()) {
@@ -805,7 +805,7 @@ void hub::append(conversation& c, conversations::message body, std::optional<std
             work.conversations().append_message(id, row);
         },
         [this, p = std::move(p), applied = std::move(hooks.applied), then = std::move(hooks.then),
-         failed = std::move(hooks.failed)](core::result<> r) {
+         failed = std::move(hooks.failed)](const core::result<>& r) {
             section lock(*this);
             auto* conv = find(p.conversation_id);
             if (!r) {
@@ -870,7 +870,7 @@ void hub::on_stored(const pending_message& p) {
 }
 
 void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
-                    std::set<const link*> to, std::int64_t after_seq) {
+                    const std::set<const link*>& to, std::int64_t after_seq) {
     auto* c = find(conversation_id);
     if (c == nullptr) return;
     std::int64_t through = c->log.last_seq();
@@ -886,7 +886,7 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             *messages = db.conversations().messages(conversation_id, after_seq, through);
             privacy::audit(db, now, staff_id, "transcript_opened", conversation_id);
         },
-        [this, messages, conversation_id, to](core::result<> r) {
+        [this, messages, conversation_id, to](const core::result<>& r) {
             section lock(*this);
             auto* conv = find(conversation_id);
             if (conv == nullptr) return;
@@ -1023,7 +1023,7 @@ conversations::visitor_view hub::visitor_view_of(const conversation& c) const {
     return {.state = c.state, .last_seq = c.log.last_seq(), .advocate = advocate};
 }
 
-frames::staff::chat_fields hub::chat_fields_of(const conversation& c) const {
+frames::staff::chat_fields hub::chat_fields_of(const conversation& c) {
     return {.conversation_id = c.id,
             .status = std::string(conversations::name(c.state)),
             .visitor_connected = c.visitor_key != nullptr,
@@ -1066,7 +1066,7 @@ void hub::to_visitor(const conversation& c,
     }
 }
 
-void hub::to_owner(const conversation& c, frame_ptr frame) {
+void hub::to_owner(const conversation& c, const frame_ptr& frame) {
     if (c.staff_id) to_staff(*c.staff_id, frame);
 }
 

@@ -61,7 +61,7 @@ struct commit_hooks {
 class hub {
   public:
     hub(store::worker& store, const privacy::keyring& keys, const privacy::policy_registry& policy,
-        const core::clock& clock, hub_settings settings);
+        const core::clock& clock, const hub_settings& settings);
 
     /// Loads live conversations from the store; call once before serving.
     void load();
@@ -87,7 +87,7 @@ class hub {
     core::result<> staff_availability(const link* l, bool available);
     core::result<> staff_accept(const link* l, const std::string& conversation_id);
     core::result<> staff_send(const link* l, const std::string& conversation_id,
-                              std::string client_id, std::string text);
+                              const std::string& client_id, std::string text);
     core::result<> staff_typing(const link* l, const std::string& conversation_id, bool active);
     core::result<> staff_transfer(const link* l, const std::string& conversation_id,
                                   std::int64_t to);
@@ -226,21 +226,21 @@ class hub {
                 const std::string& client_id, commit_hooks hooks = {});
     void on_stored(const pending_message& p);
     void send_chat(const std::string& conversation_id, std::int64_t staff_id,
-                   std::set<const link*> to, std::int64_t after_seq);
+                   const std::set<const link*>& to, std::int64_t after_seq);
     /// The evaluation record of a conversation that is finished, written with `disposition`.
     extra_work record_evaluation(const conversation& c, const std::string& disposition) const;
     void close_conversation(conversation& c, closed_by by, const std::string& disposition);
     void forget(const std::string& conversation_id);
     conversations::visitor_view visitor_view_of(const conversation& c) const;
     /// What a `chat` frame says of `c`, without its messages.
-    frames::staff::chat_fields chat_fields_of(const conversation& c) const;
+    static frames::staff::chat_fields chat_fields_of(const conversation& c);
     std::string advocate_name(const conversation& c) const;
     int active_chats_of(std::int64_t staff_id) const;
     std::size_t available_advocates() const;
     /// Tells the conversation's visitor, if connected, once the lock is let go.
     void to_visitor(const conversation& c,
                     std::function<void(conversations::visitor_endpoint&)> tell);
-    void to_owner(const conversation& c, frame_ptr frame);
+    void to_owner(const conversation& c, const frame_ptr& frame);
     void to_owner(const conversation& c, std::string frame) {
         to_owner(c, make_frame(std::move(frame)));
     }

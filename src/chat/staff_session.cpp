@@ -117,7 +117,7 @@ core::result<> staff_session::send(const boost::json::object& frame) {
     if (!client_id) return client_id.error();
     auto text = get_text(frame);
     if (!text) return text.error();
-    return hub_.staff_send(link_.get(), *conversation_id, std::move(*client_id), std::move(*text));
+    return hub_.staff_send(link_.get(), *conversation_id, *client_id, std::move(*text));
 }
 
 core::result<> staff_session::typing(const boost::json::object& frame) {

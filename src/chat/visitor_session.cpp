@@ -51,7 +51,7 @@ core::result<> visitor_session::start(const boost::json::object& frame) {
     if (frame.contains("lang")) {
         auto l = get_string(frame, "lang", 2, 2);
         if (!l || (*l != "en" && *l != "es")) {
-            return core::fail(errc::bad_request, "field 'lang' must be \"en\" or \"es\"");
+            return core::fail(errc::bad_request, R"(field 'lang' must be "en" or "es")");
         }
         lang = *l;
     }

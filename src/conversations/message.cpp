@@ -12,7 +12,7 @@ namespace json = boost::json;
 namespace {
 
 std::string string_at(const json::object& o, std::string_view field) {
-    auto* v = o.if_contains(field);
+    const auto* v = o.if_contains(field);
     if (v == nullptr || !v->is_string()) {
         throw std::runtime_error("a stored message lacks '" + std::string(field) + "'");
     }

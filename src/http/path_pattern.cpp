@@ -85,7 +85,7 @@ path_pattern::path_pattern(const char* text) : text_(text) {
         auto colon = inner.find(':');
         auto name = inner.substr(0, colon);
         auto type = colon == std::string_view::npos ? "" : inner.substr(colon + 1);
-        if (name.empty() || (type != "" && type != "int")) {
+        if (name.empty() || (!type.empty() && type != "int")) {
             throw std::invalid_argument("bad parameter in " + text_);
         }
         return {type == "int" ? kind::integer : kind::text, std::string(name)};

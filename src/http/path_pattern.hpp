@@ -42,7 +42,7 @@ class path_pattern {
     };
 
     /// Throws std::invalid_argument for a malformed pattern (a bug in the route table).
-    path_pattern(const char* pattern);  // NOLINT(google-explicit-constructor): table syntax
+    path_pattern(const char* text);  // NOLINT(google-explicit-constructor): table syntax
 
     std::optional<path_params> match(std::string_view path) const;
 

@@ -271,12 +271,12 @@ response staff_api::login_code(const call& c) {
     const auto& me_id = c.me();
     auto fields = body_texts(req, {"code"});
     if (!fields) return error_response(fields.error());
-    const auto* code = &(*fields)[0];
+    const std::string& code = (*fields)[0];
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
     auto used = store_.call([&](store::unit_of_work& work) {
-        return staff::verify_second_factor(work, keys_, me_id.who.id, *code, now);
+        return staff::verify_second_factor(work, keys_, me_id.who.id, code, now);
     });
     if (!used) {
         record_failure(account, req, me_id.who.id, now);
@@ -347,27 +347,27 @@ response staff_api::change_password(const call& c) {
     const auto& me_id = c.me();
     auto fields = body_texts(req, {"current_password", "new_password"});
     if (!fields) return error_response(fields.error());
-    const auto* current = &(*fields)[0];
-    const auto* next = &(*fields)[1];
+    const std::string& current = (*fields)[0];
+    const std::string& next = (*fields)[1];
     auto now = clock_.now();
     const auto& account = me_id.who.email;
     if (auto refused = throttled(account, req, now)) return std::move(*refused);
     auto hash = store_.call(
         [&](store::unit_of_work& work) { return work.staff().password_hash_of(me_id.who.id); });
-    if (!hash || current->size() > staff::password_max_bytes ||
-        !staff::verify_password(*hash, *current)) {
+    if (!hash || current.size() > staff::password_max_bytes ||
+        !staff::verify_password(*hash, current)) {
         record_failure(account, req, me_id.who.id, now);
         return error_response({errc::unauthenticated, "the current password is not right"},
                               "bad_credentials");
     }
-    if (*next == *current) {
+    if (next == current) {
         return error_response(
             {errc::bad_request, "the new password must differ from the current one"});
     }
-    if (auto valid = staff::check_new_password(*next, {me_id.who.email, me_id.who.name}); !valid) {
+    if (auto valid = staff::check_new_password(next, {me_id.who.email, me_id.who.name}); !valid) {
         return error_response(valid.error(), "weak_password");
     }
-    auto new_hash = staff::hash_password(*next);
+    auto new_hash = staff::hash_password(next);
     auto ended = store_.call([&](store::unit_of_work& work) {
         auto& accounts = work.staff();
         accounts.set_password(me_id.who.id, new_hash);
@@ -413,10 +413,10 @@ response staff_api::totp_confirm(const call& c) {
     const auto& me_id = c.me();
     auto fields = body_texts(req, {"code"});
     if (!fields) return error_response(fields.error());
-    const auto* code = &(*fields)[0];
+    const std::string& code = (*fields)[0];
     auto now = clock_.now();
     auto codes = store_.call([&](store::unit_of_work& work) {
-        auto confirmed = staff::confirm_totp_enrolment(work, keys_, me_id.who.id, *code, now);
+        auto confirmed = staff::confirm_totp_enrolment(work, keys_, me_id.who.id, code, now);
         if (confirmed) {
             // The code just entered is this session's second factor.
             staff::pass_second_factor(work, me_id.session_token);
@@ -473,7 +473,8 @@ response staff_api::set_security_settings(const call& c) {
                          json::serialize(json::object{{"totp_required_roles", roles_json(roles)}}));
 }
 
-response staff_api::me(const call& c) {
+// A handler of the route table, so a member although it needs nothing of the object.
+response staff_api::me(const call& c) {  // NOLINT(readability-convert-member-functions-to-static)
     const auto& me_id = c.me();
     return json_response(200, json::serialize(json::object{{"user", user_json(me_id.who)},
                                                            {"csrf_token", me_id.csrf_token},
@@ -491,20 +492,20 @@ response staff_api::add_user(const call& c) {
     auto actor = c.me().who.id;
     auto fields = body_texts(c.req, {"email", "name", "role", "password"});
     if (!fields) return error_response(fields.error());
-    const auto* email = &(*fields)[0];
-    const auto* name = &(*fields)[1];
-    const auto* password = &(*fields)[3];
+    const std::string& email = (*fields)[0];
+    const std::string& name = (*fields)[1];
+    const std::string& password = (*fields)[3];
     auto r = staff::parse_role((*fields)[2]);
     if (!r) {
         return error_response({errc::bad_request, "role must be coordinator, supervisor or admin"});
     }
-    if (auto valid = staff::validate_new_member(*email, *name, *password); !valid) {
+    if (auto valid = staff::validate_new_member(email, name, password); !valid) {
         return error_response(valid.error());
     }
-    auto hash = staff::hash_password(*password);
+    auto hash = staff::hash_password(password);
     auto now = clock_.now();
     auto added = store_.call([&](store::unit_of_work& work) {
-        auto m = staff::add_member(work, *email, *name, *r, hash, now);
+        auto m = staff::add_member(work, email, name, *r, hash, now);
         if (m) privacy::audit(work, now, actor, "account_added", "staff " + std::to_string(m->id));
         return m;
     });

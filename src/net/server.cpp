@@ -340,7 +340,7 @@ struct server::impl {
     // Answers a request we will not serve, then the caller closes. Arguments are trivially
     // destructible on purpose: see `on` about g++ 12 and co_await temporaries.
     awaitable<void> refuse(beast::tcp_stream& stream, int status, std::string_view message,
-                           std::chrono::milliseconds linger_for = linger_time) {
+                           std::chrono::milliseconds linger_for = linger_time) const {
         auto r = http::error_response({code_for_status(status), std::string(message)});
         r.status = status;
         if (status == 503) {

@@ -24,7 +24,7 @@ bool contains_any(const std::string& text, std::initializer_list<const char*> wo
 }
 
 std::string field(const boost::json::object& intake, const char* name) {
-    auto* v = intake.if_contains(name);
+    const auto* v = intake.if_contains(name);
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 

@@ -23,7 +23,7 @@ class secret_key {
     secret_key(const secret_key&) = default;
     secret_key& operator=(const secret_key&) = default;
     ~secret_key();
-    static secret_key from_bytes(std::string_view bytes);
+    static secret_key from_bytes(std::string_view raw);
     const unsigned char* data() const { return bytes_.data(); }
     static constexpr std::size_t size = 32;
 

@@ -60,7 +60,7 @@ void traffic_counter::flush(store::worker& store) {
             }
             for (const auto& [day, n] : taken->visitors) work.traffic().add_visitors(day, n);
         },
-        [this, taken](core::result<> saved) {
+        [this, taken](const core::result<>& saved) {
             if (!saved) put_back(*taken);
         });
 }

@@ -87,6 +87,7 @@ core::result<> check_new_password(std::string_view password,
         }
     }
     std::vector<const char*> dictionary;
+    dictionary.reserve(words.size());
     for (const auto& w : words) dictionary.push_back(w.c_str());
     dictionary.push_back(nullptr);
     std::string text(password);

@@ -1,5 +1,6 @@
 #include "staff/permissions.hpp"
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -58,10 +59,7 @@ bool allows(const actor& who, permission what, const scope& on) {
         return on.organization && *on.organization == *who.organization &&
                what == permission::answer_chats;
     }
-    for (auto r : grant_of(what).roles) {
-        if (r == who.staff_role) return true;
-    }
-    return false;
+    return std::ranges::any_of(grant_of(what).roles, [&](role r) { return r == who.staff_role; });
 }
 
 std::string_view refusal(permission what) { return grant_of(what).refusal; }
@@ -73,6 +71,7 @@ std::span<const role> roles_allowed(permission what) { return grant_of(what).rol
 std::span<const permission> all_permissions() {
     static const std::vector<permission> list = [] {
         std::vector<permission> out;
+        out.reserve(grants.size());
         for (const auto& g : grants) out.push_back(g.what);
         return out;
     }();

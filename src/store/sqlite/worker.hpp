@@ -29,7 +29,7 @@ class sqlite_worker final : public worker {
     void enqueue(job j) override;
     void run_batch(std::deque<job>& batch);
     void run_maintenance(job& j);
-    void finish(job& j, const core::result<>& outcome);
+    static void finish(job& j, const core::result<>& outcome);
     void run();
 
     std::unique_ptr<database> db_;
