@@ -704,8 +704,8 @@ hub::section::~section() {
     std::lock_guard delivering(hub_.delivery_mutex_);
     lock_.unlock();
     for (auto& o : out) {
-        if (o.tell) {
-            o.tell();
+        if (o.visitor) {
+            o.tell(*o.visitor);
         } else if (o.frame) {
             o.to->deliver(std::move(o.frame));
         } else if (o.deferred) {
@@ -717,11 +717,11 @@ hub::section::~section() {
 }
 
 void hub::send(const std::shared_ptr<link>& to, frame_ptr frame) {
-    if (to) outbox_.push_back({to, std::move(frame), nullptr, 0, {}, {}});
+    if (to) outbox_.push_back({to, std::move(frame), nullptr, 0, {}, nullptr, {}});
 }
 
 void hub::send(const std::shared_ptr<link>& to, deferred_ptr frame) {
-    if (to) outbox_.push_back({to, nullptr, std::move(frame), 0, {}, {}});
+    if (to) outbox_.push_back({to, nullptr, std::move(frame), 0, {}, nullptr, {}});
 }
 
 void hub::send(const std::shared_ptr<link>& to, std::string frame) {
@@ -729,7 +729,7 @@ void hub::send(const std::shared_ptr<link>& to, std::string frame) {
 }
 
 void hub::send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason) {
-    if (to) outbox_.push_back({to, nullptr, nullptr, code, std::move(reason), {}});
+    if (to) outbox_.push_back({to, nullptr, nullptr, code, std::move(reason), nullptr, {}});
 }
 
 hub::conversation* hub::find(const std::string& id) {
@@ -1059,10 +1059,7 @@ std::size_t hub::available_advocates() const {
 void hub::to_visitor(const conversation& c,
                      std::function<void(conversations::visitor_endpoint&)> tell) {
     if (auto v = c.visitor.lock()) {
-        outbox_.push_back(
-            {nullptr, nullptr, nullptr, 0, {}, [v = std::move(v), tell = std::move(tell)] {
-                 tell(*v);
-             }});
+        outbox_.push_back({nullptr, nullptr, nullptr, 0, {}, std::move(v), std::move(tell)});
     }
 }
 

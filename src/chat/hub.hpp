@@ -198,7 +198,9 @@ class hub {
         deferred_ptr deferred;  // instead of frame: made on the transport's thread
         std::uint16_t close_code = 0;
         std::string close_reason;
-        std::function<void()> tell;  // instead of all the above
+        // Instead of all the above: a call for a visitor's endpoint.
+        std::shared_ptr<conversations::visitor_endpoint> visitor;
+        std::function<void(conversations::visitor_endpoint&)> tell;
     };
 
     // All private functions expect mutex_ held (a section).
