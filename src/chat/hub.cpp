@@ -894,14 +894,13 @@ void hub::send_chat(const std::string& conversation_id, std::int64_t staff_id,
             // own thread, and shared with the others.
             deferred_ptr frame;
             if (r) {
-                auto key = std::make_shared<const privacy::secret_key>(conv->key);
-                frame = std::make_shared<deferred_frame>([key, messages, conversation_id,
-                                                          fields =
-                                                              chat_fields_of(*conv)]() mutable {
+                auto history = std::make_shared<const sealed_transcript>(conv->key, conversation_id,
+                                                                         std::move(*messages));
+                frame = std::make_shared<deferred_frame>([history, fields = chat_fields_of(
+                                                                       *conv)]() mutable {
                     try {
-                        sealed_transcript history(*key, conversation_id, std::move(*messages));
-                        for (std::size_t i = 0; i < history.size(); ++i) {
-                            fields.messages.push_back(frames::message_object(history.read(i)));
+                        for (std::size_t i = 0; i < history->size(); ++i) {
+                            fields.messages.push_back(frames::message_object(history->read(i)));
                         }
                         return frames::staff::chat(std::move(fields));
                     } catch (const std::exception&) {

@@ -14,9 +14,9 @@ void websocket_visitor::started(std::string_view resume_token,
 
 void websocket_visitor::resumed(const conversations::visitor_view& conversation,
                                 conversations::transcript_ptr missed) {
-    send(visitor_frames::resumed(visitor_frames::conversation(conversation)));
     auto to = to_.lock();
     if (!to) return;
+    to->deliver(make_frame(visitor_frames::resumed(visitor_frames::conversation(conversation))));
     // Each missed message is decrypted on the connection's own thread, in its place.
     for (std::size_t i = 0; i < missed->size(); ++i) {
         to->deliver(std::make_shared<deferred_frame>([missed, i] {
