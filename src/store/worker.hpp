@@ -1,6 +1,10 @@
 // The store's job queue, as the domains see it. A job gets a unit of work; its completion runs
 // once the job's writes are durable (or have failed): persist first, then acknowledge. The
 // SQLite engine's writer thread (store/sqlite/worker.hpp) is the implementation.
+//
+// A job's work may run twice: an engine whose shared commit failed tries each job again
+// alone. So work does nothing outside its unit of work but set values (never append or
+// count), and its completion, which runs once, is where effects go.
 #pragma once
 
 #include "core/error.hpp"

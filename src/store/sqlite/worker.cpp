@@ -4,6 +4,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/unit_of_work.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace sc::store {
@@ -89,9 +90,21 @@ void sqlite_worker::finish(job& j, const core::result<>& outcome) {
 
 void sqlite_worker::run_batch(std::deque<job>& batch) {
     if (batch.empty()) return;
+    auto outcomes = run_together(batch);
+    // A commit the disk refused (full, or a deferred constraint) must not fail the jobs that
+    // merely shared it, a read above all: each job that ran cleanly is tried again alone.
+    if (!outcomes) {
+        spdlog::warn("event=store_batch_retried_alone jobs={}", batch.size());
+        outcomes.emplace();
+        for (auto& j : batch) outcomes->push_back(run_alone(j));
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) finish(batch[i], (*outcomes)[i]);
+    batch.clear();
+}
+
+std::optional<std::vector<core::result<>>> sqlite_worker::run_together(std::deque<job>& batch) {
     std::vector<core::result<>> outcomes;
     outcomes.reserve(batch.size());
-    bool committed = false;
     try {
         transaction tx(*db_);
         sqlite_unit_of_work work(*db_);
@@ -105,19 +118,31 @@ void sqlite_worker::run_batch(std::deque<job>& batch) {
                 db_->exec("ROLLBACK TO job; RELEASE job");
                 spdlog::error("event=store_job_failed detail=\"{}\"", e.what());
                 outcomes.emplace_back(core::fail(core::errc::internal, "storage failed"));
+                j.work = nullptr;  // failed on its own account: not tried again
             }
         }
         tx.commit();
-        committed = true;
+        return outcomes;
     } catch (const std::exception& e) {
         spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-        finish(batch[i], committed
-                             ? outcomes[i]
-                             : core::result<>(core::fail(core::errc::internal, "storage failed")));
+    // Alone, a batch of one would only fail the same way again.
+    if (batch.size() == 1) batch.front().work = nullptr;
+    return std::nullopt;
+}
+
+core::result<> sqlite_worker::run_alone(job& j) {
+    if (!j.work) return core::fail(core::errc::internal, "storage failed");
+    try {
+        transaction tx(*db_);
+        sqlite_unit_of_work work(*db_);
+        j.work(work);
+        tx.commit();
+        return {};
+    } catch (const std::exception& e) {
+        spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
     }
-    batch.clear();
+    return core::fail(core::errc::internal, "storage failed");
 }
 
 }  // namespace sc::store

@@ -1,6 +1,7 @@
 // The SQLite engine's store worker: one thread that owns the write connection and runs every
 // job in order. Jobs that arrive together commit in one transaction (group commit), each
-// inside its own savepoint so one failing job does not undo the others. A job's completion
+// inside its own savepoint so one failing job does not undo the others; if the commit itself
+// fails, each job runs again alone, so one job's writes cannot fail the rest. A job's completion
 // runs only after its transaction is durable: persist first, then acknowledge.
 #pragma once
 
@@ -11,7 +12,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
 
 namespace sc::store {
 
@@ -28,6 +31,9 @@ class sqlite_worker final : public worker {
   private:
     void enqueue(job j) override;
     void run_batch(std::deque<job>& batch);
+    /// The batch in one transaction; its outcomes, or nothing if the commit failed.
+    std::optional<std::vector<core::result<>>> run_together(std::deque<job>& batch);
+    core::result<> run_alone(job& j);
     void run_maintenance(job& j);
     static void finish(job& j, const core::result<>& outcome);
     void run();

@@ -201,6 +201,54 @@ TEST_F(worker_test, a_job_breaking_a_constraint_fails_alone) {
     EXPECT_EQ(committed_items(), std::vector<std::string>{"kept"});
 }
 
+TEST_F(worker_test, a_commit_one_job_breaks_fails_that_job_alone) {
+    // A deferred constraint is checked at COMMIT: the batch's shared commit fails because of
+    // one job, as it does when the disk cannot take one job's writes.
+    worker_->call(test_support::sql_job([](database& db) {
+        db.exec(
+            "CREATE TABLE parents (id INTEGER PRIMARY KEY);"
+            "CREATE TABLE children (parent INTEGER NOT NULL"
+            " REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)");
+    }));
+    event_log log;
+    std::vector<core::result<>> outcomes(3);
+    std::vector<std::string> read;
+    {
+        test_support::worker_gate held(*worker_);
+        worker_->submit(test_support::sql_job([&](database& db) {
+                            log.add("work a");
+                            insert_item(db, "a");
+                        }),
+                        [&](core::result<> r) { outcomes[0] = r; });
+        worker_->submit(test_support::sql_job([&](database& db) {
+                            log.add("work orphan");
+                            db.exec("INSERT INTO children (parent) VALUES (99)");
+                        }),
+                        [&](core::result<> r) { outcomes[1] = r; });
+        worker_->submit(test_support::sql_job([&](database& db) {
+                            log.add("work read");
+                            auto s = db.prepare("SELECT name FROM items ORDER BY rowid");
+                            read.clear();
+                            while (s.step()) read.push_back(s.text(0));
+                        }),
+                        [&](core::result<> r) {
+                            outcomes[2] = r;
+                            log.add("done");
+                        });
+        held.open();
+    }
+    // Together, then each alone: only the orphan fails, and the read sees what committed.
+    EXPECT_EQ(log.wait_for(7),
+              (std::vector<std::string>{"work a", "work orphan", "work read", "work a",
+                                        "work orphan", "work read", "done"}));
+    EXPECT_TRUE(outcomes[0]);
+    ASSERT_FALSE(outcomes[1]);
+    EXPECT_EQ(outcomes[1].error().code, core::errc::internal);
+    EXPECT_TRUE(outcomes[2]) << "a read failed with a batch-mate's commit";
+    EXPECT_EQ(read, std::vector<std::string>{"a"});
+    EXPECT_EQ(committed_items(), std::vector<std::string>{"a"});
+}
+
 TEST_F(worker_test, completion_runs_after_commit_so_another_connection_sees_the_data) {
     std::promise<std::vector<std::string>> seen;
     worker_->submit(test_support::sql_job([](database& db) { insert_item(db, "durable"); }),
