@@ -61,7 +61,23 @@ hub::hub(store::worker& store, const privacy::keyring& keys, const privacy::poli
       settings_(settings),
       routing_(settings.max_chats_per_staff),
       new_chats_(settings.new_chats_per_network_per_hour),
-      blocks_(clock, settings.block_duration) {}
+      blocks_(clock, settings.block_duration),
+      listening_(store_.listen([this](const store::change& c) { apply(c); })) {}
+
+void hub::apply(const store::change& c) {
+    // Another node's change: this one has no copy of what it carries. Until there are nodes
+    // (the PostgreSQL engine), nothing here needs it; then apply() reads the rows.
+    if (c.origin != node_) return;
+    section lock(*this);
+    switch (c.what) {
+        case store::change::kind::conversation_started:
+            return started(c.conversation_id);
+        case store::change::kind::message_added:
+            return message_added(c.conversation_id, c.seq);
+        case store::change::kind::disposition_recorded:
+            return disposition_recorded(c.conversation_id);
+    }
+}
 
 void hub::load() {
     auto now = core::unix_seconds(clock_.now());
@@ -72,7 +88,7 @@ void hub::load() {
     auto members = store_.call([](store::unit_of_work& db) { return staff::list_members(db); });
     std::vector<std::string> unreadable;
     section lock(*this);
-    for (const auto& m : members) staff_names_[m.id] = m.name;
+    for (const auto& m : members) members_[m.id] = m;
     for (const auto& r : rows) {
         conversation c;
         c.id = r.id;
@@ -149,6 +165,7 @@ core::result<> hub::visitor_start(const visitor_ptr& v, json::object intake, std
     c.policy_version = policy_.in_force(c.created_at);
     c.visitor = v;
     c.visitor_key = v.get();
+    c.token_to_tell = token;
 
     store::conversation_row row;
     row.id = c.id;
@@ -168,34 +185,34 @@ core::result<> hub::visitor_start(const visitor_ptr& v, json::object intake, std
     visitor_links_[v.get()] = id;
     by_token_[c.token_hash] = id;
     conversations_.emplace(id, std::move(c));
-    std::weak_ptr<conversations::visitor_endpoint> weak = v;
     store_.submit(
-        [row = std::move(row)](store::unit_of_work& work) {
+        [row = std::move(row), node = node_](store::unit_of_work& work) {
             work.keys().put(row.id, row.sealed_key);
             work.conversations().insert(row);
+            work.publish({store::change::kind::conversation_started, row.id, 0, node});
         },
-        [this, id, token, weak](const core::result<>& r) {
+        [this, id](const core::result<>& r) {
+            if (r) return;  // started() follows the commit
             section inner(*this);
-            auto* conv = find(id);
-            if (!r) {
-                if (conv) {
-                    to_visitor(*conv, [](auto& to) {
-                        to.failed({errc::internal, "the chat could not be started"});
-                    });
-                    forget(id);
-                }
-                return;
+            if (auto* conv = find(id)) {
+                to_visitor(*conv, [](auto& to) {
+                    to.failed({errc::internal, "the chat could not be started"});
+                });
+                forget(id);
             }
-            if (!conv) return;
-            queue_.join(id, conv->created_at);
-            spdlog::info("event=chat_started queue={}", queue_.size());
-            to_visitor(*conv, [token, view = visitor_view_of(*conv)](auto& to) {
-                to.started(token, view);
-            });
-            broadcast_queue();
-            broadcast_overview();
         });
     return {};
+}
+
+void hub::started(const std::string& conversation_id) {
+    auto* conv = find(conversation_id);
+    if (conv == nullptr) return;
+    queue_.join(conversation_id, conv->created_at);
+    spdlog::info("event=chat_started queue={}", queue_.size());
+    to_visitor(*conv, [token = std::exchange(conv->token_to_tell, {}),
+                       view = visitor_view_of(*conv)](auto& to) { to.started(token, view); });
+    broadcast_queue();
+    broadcast_overview();
 }
 
 core::result<> hub::visitor_resume(const visitor_ptr& v, const std::string& token,
@@ -314,10 +331,8 @@ void hub::visitor_gone(visitor_key v) {
 void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
                      std::string session_id) {
     section lock(*this);
-    staff_names_[m.id] = m.name;
-    auto& presence = online_[m.id];
-    presence.who = m;
-    presence.links.insert(l.get());
+    members_[m.id] = m;
+    presence_.opened(m.id, l.get());
     staff_links_[l.get()] = staff_link{
         .l = l, .staff_id = m.id, .replay_through = {}, .session_id = std::move(session_id)};
 
@@ -328,7 +343,7 @@ void hub::staff_join(const std::shared_ptr<link>& l, const staff::member& m,
          frames::staff::state({.id = m.id,
                                .name = m.name,
                                .role = staff::role_name(m.staff_role),
-                               .available = presence.available,
+                               .available = presence_.available(m.id),
                                .max_chats = routing_.max_chats(),
                                .block_hours = settings_.block_duration.count(),
                                .now = clock_.now(),
@@ -350,7 +365,7 @@ core::result<> hub::staff_availability(const link* l, bool available) {
     section lock(*this);
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
-    online_[s->staff_id].available = available;
+    presence_.set_available(s->staff_id, available);
     broadcast_staff();
     broadcast_queue();
     return {};
@@ -375,7 +390,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
     // The store decides the claim; memory follows its commit. If the chat was taken in the
     // meantime (another node), nothing of this accept is kept and the console is told.
     append(
-        *c, conversations::message::advocate_joined(staff_names_[staff_id]), std::nullopt, "",
+        *c, conversations::message::advocate_joined(name_of(staff_id)), std::nullopt, "",
         {.also =
              [conversation_id, staff_id, at = core::unix_seconds(now),
               lost](store::unit_of_work& work) {
@@ -395,9 +410,7 @@ core::result<> hub::staff_accept(const link* l, const std::string& conversation_
                  conv->staff_id = staff_id;
                  conv->accepted_at = now;
                  queue_.take(conversation_id, now);
-                 if (auto p = online_.find(staff_id); p != online_.end()) {
-                     send_chat(conversation_id, staff_id, p->second.links, 0);
-                 }
+                 send_chat(conversation_id, staff_id, presence_.consoles(staff_id), 0);
                  spdlog::info("event=chat_accepted staff_id={} queue={}", staff_id, queue_.size());
                  broadcast_queue();
                  broadcast_staff();
@@ -422,8 +435,8 @@ core::result<> hub::staff_send(const link* l, const std::string& conversation_id
         return {};
     }
     auto staff_id = *c->staff_id;
-    append(*c, conversations::message::advocate_text(staff_names_[staff_id], std::move(text)),
-           staff_id, client_id);
+    append(*c, conversations::message::advocate_text(name_of(staff_id), std::move(text)), staff_id,
+           client_id);
     return {};
 }
 
@@ -442,9 +455,8 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     if (!owned) return owned.error();
     auto* c = *owned;
     if (c->claiming) return core::fail(errc::conflict, "this chat is being handed on already");
-    auto target = online_.find(to);
     if (auto ok =
-            routing_.may_transfer(*c->staff_id, {to, target != online_.end(), active_chats_of(to)});
+            routing_.may_transfer(*c->staff_id, {to, presence_.online(to), active_chats_of(to)});
         !ok) {
         return ok.error();
     }
@@ -452,7 +464,7 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
     c->claiming = to;
     auto lost = std::make_shared<bool>(false);
     // Only the chat's holder can hand it on: the store checks that too, and memory follows.
-    append(*c, conversations::message::transferred(staff_names_[to]), std::nullopt, "",
+    append(*c, conversations::message::transferred(name_of(to)), std::nullopt, "",
            {.also =
                 [conversation_id, from, to, lost](store::unit_of_work& work) {
                     if (!work.conversations().claim_transfer(conversation_id, from, to)) {
@@ -469,20 +481,16 @@ core::result<> hub::staff_transfer(const link* l, const std::string& conversatio
                     conv->claiming.reset();
                     if (conv->state != status::active || conv->staff_id != from) return;
                     // The owner may be offline (a supervisor moving the chat of someone who left).
-                    if (auto owner = online_.find(from); owner != online_.end()) {
-                        for (const auto* fl : owner->second.links) {
-                            if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
-                                it->second.replay_through.erase(conversation_id);
-                                send(it->second.l.lock(),
-                                     frames::staff::removed(conversation_id,
-                                                            frames::staff::removal::transferred));
-                            }
+                    for (const auto* fl : presence_.consoles(from)) {
+                        if (auto it = staff_links_.find(fl); it != staff_links_.end()) {
+                            it->second.replay_through.erase(conversation_id);
+                            send(it->second.l.lock(),
+                                 frames::staff::removed(conversation_id,
+                                                        frames::staff::removal::transferred));
                         }
                     }
                     conv->staff_id = to;
-                    if (auto target_now = online_.find(to); target_now != online_.end()) {
-                        send_chat(conversation_id, to, target_now->second.links, 0);
-                    }
+                    send_chat(conversation_id, to, presence_.consoles(to), 0);
                     spdlog::info("event=chat_transferred from_staff_id={} to_staff_id={}", from,
                                  to);
                     broadcast_staff();
@@ -526,23 +534,28 @@ void hub::end_chat(conversation& c, const std::string& disposition) {
     std::string id = c.id;
     auto evaluation = record_evaluation(c, disposition);
     store_.submit(
-        [id, disposition, evaluation](store::unit_of_work& work) {
+        [id, disposition, evaluation, node = node_](store::unit_of_work& work) {
             work.conversations().set_disposition(id, disposition);
             evaluation(work);
+            work.publish({store::change::kind::disposition_recorded, id, 0, node});
         },
         [this, id](const core::result<>& r) {
+            if (r) return;  // disposition_recorded() follows the commit
             section inner(*this);
             auto* conv = find(id);
             if (!conv) return;
             conv->closing = false;
-            if (!r) {
-                return to_owner(*conv,
-                                error_frame({errc::internal, "the disposition was not saved"}));
-            }
-            to_owner(*conv, frames::staff::removed(id, frames::staff::removal::closed));
-            forget(id);
-            broadcast_staff();
+            to_owner(*conv, error_frame({errc::internal, "the disposition was not saved"}));
         });
+}
+
+void hub::disposition_recorded(const std::string& conversation_id) {
+    auto* conv = find(conversation_id);
+    if (conv == nullptr) return;
+    conv->closing = false;
+    to_owner(*conv, frames::staff::removed(conversation_id, frames::staff::removal::closed));
+    forget(conversation_id);
+    broadcast_staff();
 }
 
 core::result<> hub::staff_history(const link* l, const std::string& conversation_id,
@@ -626,11 +639,7 @@ void hub::staff_gone(const link* l) {
     if (it == staff_links_.end()) return;
     auto staff_id = it->second.staff_id;
     staff_links_.erase(it);
-    auto p = online_.find(staff_id);
-    if (p == online_.end()) return;
-    p->second.links.erase(l);
-    if (p->second.links.empty()) {
-        online_.erase(p);
+    if (presence_.closed(staff_id, l)) {
         spdlog::info("event=staff_offline staff_id={}", staff_id);
         broadcast_staff();
         broadcast_queue();
@@ -639,9 +648,7 @@ void hub::staff_gone(const link* l) {
 
 void hub::disconnect_staff(std::int64_t staff_id) {
     section lock(*this);
-    auto p = online_.find(staff_id);
-    if (p == online_.end()) return;
-    for (const auto* l : p->second.links) {
+    for (const auto* l : presence_.consoles(staff_id)) {
         if (auto it = staff_links_.find(l); it != staff_links_.end()) {
             send_close(it->second.l.lock(), 4401, "signed out");
         }
@@ -687,7 +694,7 @@ hub::counts hub::snapshot() const {
     for (const auto& [id, c] : conversations_) {
         if (c.state == status::active) ++out.active;
     }
-    out.staff_online = online_.size();
+    out.staff_online = presence_.online_count();
     return out;
 }
 
@@ -754,7 +761,7 @@ core::result<hub::conversation*> hub::owned_conversation(const link* l, const st
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
     auto* c = find(id);
     if (c == nullptr) return core::fail(errc::not_found, "no such conversation");
-    bool overseer = !owner_only && staff::oversees(online_[s->staff_id].who.staff_role);
+    bool overseer = !owner_only && oversees(s->staff_id);
     if (c->staff_id != s->staff_id && !(overseer && c->staff_id)) {
         return core::fail(errc::forbidden, owner_only ? "only the chat's advocate writes in it"
                                                       : "this chat is not yours");
@@ -771,7 +778,7 @@ core::result<hub::conversation*> hub::owned_conversation(const link* l, const st
 core::result<hub::staff_link*> hub::overseer(const link* l) {
     auto* s = staff_of(l);
     if (s == nullptr) return core::fail(errc::conflict, "send hello first");
-    if (!staff::oversees(online_[s->staff_id].who.staff_role)) {
+    if (!oversees(s->staff_id)) {
         return core::fail(errc::forbidden, "only supervisors and administrators manage blocks");
     }
     return s;
@@ -799,37 +806,55 @@ void hub::append(conversation& c, conversations::message body, std::optional<std
     row.created_at = body.at;
     if (from == sender::visitor) row.policy_version = policy_.in_force(now);
     p.message = std::make_shared<const conversations::message>(std::move(body));
+    p.applied = std::move(hooks.applied);
+    p.then = std::move(hooks.then);
+    auto seq = p.number.seq;
+    c.pending.insert_or_assign(seq, std::move(p));
     store_.submit(
-        [id = c.id, row = std::move(row), also = std::move(hooks.also)](store::unit_of_work& work) {
+        [id = c.id, row = std::move(row), also = std::move(hooks.also),
+         node = node_](store::unit_of_work& work) {
             if (also) also(work);
             work.conversations().append_message(id, row);
+            work.publish({store::change::kind::message_added, id, row.seq, node});
         },
-        [this, p = std::move(p), applied = std::move(hooks.applied), then = std::move(hooks.then),
-         failed = std::move(hooks.failed)](const core::result<>& r) {
+        [this, id = c.id, seq, failed = std::move(hooks.failed)](const core::result<>& r) {
+            if (r) return;  // message_added() follows the commit
             section lock(*this);
-            auto* conv = find(p.conversation_id);
-            if (!r) {
-                spdlog::error("event=message_not_stored");
-                if (conv) {
-                    // The next message takes this one's number: clients never see a gap.
-                    conv->log.failed(p.number, p.from, p.client_id);
-                    if (failed) return failed();
-                    core::error unsaved{errc::internal,
-                                        "the message was not saved; please send it again"};
-                    if (p.from == sender::visitor) {
-                        to_visitor(*conv, [unsaved, id = p.client_id](auto& to) {
-                            to.failed(unsaved, id);
-                        });
-                    } else {
-                        to_owner(*conv, error_frame(unsaved, p.client_id));
-                    }
-                }
-                return;
+            spdlog::error("event=message_not_stored");
+            auto* conv = find(id);
+            if (conv == nullptr) return;
+            auto lost = take_pending(*conv, seq);
+            if (!lost) return;
+            // The next message takes this one's number: clients never see a gap.
+            conv->log.failed(lost->number, lost->from, lost->client_id);
+            if (failed) return failed();
+            core::error unsaved{errc::internal, "the message was not saved; please send it again"};
+            if (lost->from == sender::visitor) {
+                to_visitor(*conv, [unsaved, client_id = lost->client_id](auto& to) {
+                    to.failed(unsaved, client_id);
+                });
+            } else {
+                to_owner(*conv, error_frame(unsaved, lost->client_id));
             }
-            if (applied) applied();
-            on_stored(p);
-            if (then) then();
         });
+}
+
+void hub::message_added(const std::string& conversation_id, std::int64_t seq) {
+    auto* conv = find(conversation_id);
+    if (conv == nullptr) return;
+    auto p = take_pending(*conv, seq);
+    if (!p) return;
+    if (p->applied) p->applied();
+    on_stored(*p);
+    if (p->then) p->then();
+}
+
+std::optional<hub::pending_message> hub::take_pending(conversation& c, std::int64_t seq) {
+    auto it = c.pending.find(seq);
+    if (it == c.pending.end()) return std::nullopt;
+    auto p = std::move(it->second);
+    c.pending.erase(it);
+    return p;
 }
 
 void hub::on_stored(const pending_message& p) {
@@ -848,10 +873,8 @@ void hub::on_stored(const pending_message& p) {
         });
     }
     if (!c->staff_id) return;
-    auto owner = online_.find(*c->staff_id);
-    if (owner == online_.end()) return;
     frame_ptr staff_message;  // encoded once, for every console of the owner
-    for (const auto* l : owner->second.links) {
+    for (const auto* l : presence_.consoles(*c->staff_id)) {
         auto it = staff_links_.find(l);
         if (it == staff_links_.end()) continue;
         auto through = it->second.replay_through.find(c->id);
@@ -1036,8 +1059,19 @@ frames::staff::chat_fields hub::chat_fields_of(const conversation& c) {
 
 std::string hub::advocate_name(const conversation& c) const {
     if (!c.staff_id) return {};
-    auto it = staff_names_.find(*c.staff_id);
-    return it == staff_names_.end() ? std::string("an advocate") : it->second;
+    auto it = members_.find(*c.staff_id);
+    return it == members_.end() ? std::string("an advocate") : it->second.name;
+}
+
+std::string hub::name_of(std::int64_t staff_id) const {
+    auto it = members_.find(staff_id);
+    return it == members_.end() ? std::string() : it->second.name;
+}
+
+bool hub::oversees(std::int64_t staff_id) const {
+    auto it = members_.find(staff_id);
+    return it != members_.end() && presence_.online(staff_id) &&
+           staff::oversees(it->second.staff_role);
 }
 
 int hub::active_chats_of(std::int64_t staff_id) const {
@@ -1050,10 +1084,7 @@ int hub::active_chats_of(std::int64_t staff_id) const {
     return n;
 }
 
-std::size_t hub::available_advocates() const {
-    return static_cast<std::size_t>(std::count_if(
-        online_.begin(), online_.end(), [](const auto& kv) { return kv.second.available; }));
-}
+std::size_t hub::available_advocates() const { return presence_.available_count(); }
 
 void hub::to_visitor(const conversation& c,
                      std::function<void(conversations::visitor_endpoint&)> tell) {
@@ -1067,9 +1098,7 @@ void hub::to_owner(const conversation& c, const frame_ptr& frame) {
 }
 
 void hub::to_staff(std::int64_t staff_id, const frame_ptr& frame) {
-    auto p = online_.find(staff_id);
-    if (p == online_.end()) return;
-    for (const auto* l : p->second.links) {
+    for (const auto* l : presence_.consoles(staff_id)) {
         auto it = staff_links_.find(l);
         if (it == staff_links_.end()) continue;
         if (auto x = it->second.l.lock()) send(x, frame);
@@ -1111,10 +1140,8 @@ std::string hub::queue_frame(std::size_t offset) const {
 json::array hub::block_list() {
     json::array list;
     for (const auto& b : blocks_.active()) {
-        auto name = staff_names_.find(b.placed_by);
-        list.push_back(frames::staff::block(b.id, b.placed_by,
-                                            name == staff_names_.end() ? "" : name->second,
-                                            b.placed_at, b.expires_at, b.reason));
+        list.push_back(frames::staff::block(b.id, b.placed_by, name_of(b.placed_by), b.placed_at,
+                                            b.expires_at, b.reason));
     }
     return list;
 }
@@ -1122,8 +1149,7 @@ json::array hub::block_list() {
 void hub::broadcast_blocks() {
     frame_ptr frame;
     for (const auto& [l, s] : staff_links_) {
-        auto p = online_.find(s.staff_id);
-        if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
+        if (!oversees(s.staff_id)) continue;
         if (!frame) frame = make_frame(frames::staff::blocks(clock_.now(), block_list()));
         if (auto x = s.l.lock()) send(x, frame);
     }
@@ -1139,8 +1165,7 @@ void hub::broadcast_staff() {
 void hub::broadcast_overview() {
     frame_ptr frame;
     for (const auto& [l, s] : staff_links_) {
-        auto p = online_.find(s.staff_id);
-        if (p == online_.end() || !staff::oversees(p->second.who.staff_role)) continue;
+        if (!oversees(s.staff_id)) continue;
         if (!frame) {
             frame = make_frame(frames::staff::overview(overview(), queue_.size()));
         }
@@ -1162,9 +1187,10 @@ json::array hub::queue_entries(std::size_t offset) const {
 
 json::array hub::staff_list() const {
     json::array out;
-    for (const auto& [id, p] : online_) {
-        out.push_back(frames::staff::member(id, p.who.name, staff::role_name(p.who.staff_role),
-                                            p.available, active_chats_of(id)));
+    for (auto id : presence_.online_members()) {
+        const auto& who = members_.at(id);
+        out.push_back(frames::staff::member(id, who.name, staff::role_name(who.staff_role),
+                                            presence_.available(id), active_chats_of(id)));
     }
     return out;
 }

@@ -14,6 +14,7 @@
 #include "conversations/message.hpp"
 #include "conversations/message_log.hpp"
 #include "conversations/new_chat_limit.hpp"
+#include "conversations/presence.hpp"
 #include "conversations/queue.hpp"
 #include "conversations/routing.hpp"
 #include "conversations/types.hpp"
@@ -127,6 +128,17 @@ class hub {
     using status = conversations::status;
     using sender = conversations::sender;
     using closed_by = conversations::closed_by;
+    /// A message on its way to the store, kept until the store says it was added or failed.
+    struct pending_message {
+        std::string conversation_id;
+        conversations::message_log::reservation number;
+        sender from = sender::system;
+        std::string client_id;
+        std::optional<std::int64_t> staff_id;
+        conversations::message_ptr message;
+        after_commit applied;  // commit_hooks::applied and then
+        after_commit then;
+    };
     struct conversation {
         std::string id;
         conversations::channel channel = conversations::channel::chat;
@@ -153,6 +165,9 @@ class hub {
         std::int64_t policy_version = 1;
         std::size_t position_sent = 0;  // last queue position told to the visitor
         std::int64_t estimate_sent = -1;
+        /// The visitor's resume token, told once the start commits; memory only.
+        std::string token_to_tell;
+        std::map<std::int64_t, pending_message> pending;  // by seq
     };
     struct staff_link {
         std::weak_ptr<link> l;
@@ -160,19 +175,6 @@ class hub {
         std::map<std::string, std::int64_t> replay_through;
         std::size_t queue_offset = 0;  // the queue page this console asked for
         std::string session_id;
-    };
-    struct staff_presence {
-        staff::member who;
-        bool available = false;
-        std::set<const link*> links;
-    };
-    struct pending_message {
-        std::string conversation_id;
-        conversations::message_log::reservation number;
-        sender from = sender::system;
-        std::string client_id;
-        std::optional<std::int64_t> staff_id;
-        conversations::message_ptr message;
     };
     using extra_work = chat::extra_work;
     using after_commit = chat::after_commit;
@@ -203,7 +205,15 @@ class hub {
         std::function<void(conversations::visitor_endpoint&)> tell;
     };
 
+    /// Follows a change the store committed (store/changes.hpp): memory, then the fan-out.
+    /// The hub's only path from a commit to what anyone is told of it; a failed job's
+    /// completion only reports the failure.
+    void apply(const store::change& c);
+
     // All private functions expect mutex_ held (a section).
+    void started(const std::string& conversation_id);
+    void message_added(const std::string& conversation_id, std::int64_t seq);
+    void disposition_recorded(const std::string& conversation_id);
     void send(const std::shared_ptr<link>& to, frame_ptr frame);
     void send(const std::shared_ptr<link>& to, std::string frame);
     void send(const std::shared_ptr<link>& to, deferred_ptr frame);
@@ -226,6 +236,8 @@ class hub {
     core::result<staff_link*> overseer(const link* l);
     void append(conversation& c, conversations::message body, std::optional<std::int64_t> staff_id,
                 const std::string& client_id, commit_hooks hooks = {});
+    /// Takes message `seq` out of the conversation's pending ones, if it is there.
+    static std::optional<pending_message> take_pending(conversation& c, std::int64_t seq);
     void on_stored(const pending_message& p);
     void send_chat(const std::string& conversation_id, std::int64_t staff_id,
                    const std::set<const link*>& to, std::int64_t after_seq);
@@ -237,6 +249,9 @@ class hub {
     /// What a `chat` frame says of `c`, without its messages.
     static frames::staff::chat_fields chat_fields_of(const conversation& c);
     std::string advocate_name(const conversation& c) const;
+    /// The member's name as the hub knows it; empty for one it has never heard of.
+    std::string name_of(std::int64_t staff_id) const;
+    bool oversees(std::int64_t staff_id) const;
     int active_chats_of(std::int64_t staff_id) const;
     std::size_t available_advocates() const;
     /// Tells the conversation's visitor, if connected, once the lock is let go.
@@ -275,9 +290,14 @@ class hub {
     conversations::new_chat_limit new_chats_;
     std::map<visitor_key, std::string> visitor_links_;
     std::map<const link*, staff_link> staff_links_;
-    std::map<std::int64_t, staff_presence> online_;
-    std::map<std::int64_t, std::string> staff_names_;
+    conversations::presence<const link*> presence_;
+    /// Every member the hub has heard of (loaded at start, refreshed when they open a
+    /// console): names for the chat's events and the lists, roles for what they oversee.
+    std::map<std::int64_t, staff::member> members_;
     visitor_blocks blocks_;
+    /// Names this hub's changes among those of every node (store::change::origin).
+    std::string node_ = core::random_hex(8);
+    std::shared_ptr<const store::change_listener> listening_;  // last: unregisters first
 };
 
 }  // namespace sc::chat

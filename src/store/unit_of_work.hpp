@@ -3,7 +3,11 @@
 // together or not at all; the job's completion runs only once that commit is durable.
 #pragma once
 
+#include "store/changes.hpp"
+
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace sc::store {
 
@@ -38,6 +42,14 @@ class unit_of_work {
     /// For maintenance jobs after an erasure: returns freed pages to the file system and
     /// truncates the write-ahead logs, so no file still holds a deleted row or key.
     virtual void flush_erased() = 0;
+
+    /// Tells the store's listeners of `c` once this job commits (store/changes.hpp).
+    void publish(change c) { published_.push_back(std::move(c)); }
+    /// For the engine: what the job published since the last call.
+    std::vector<change> take_published() { return std::exchange(published_, {}); }
+
+  private:
+    std::vector<change> published_;
 };
 
 }  // namespace sc::store

@@ -8,14 +8,17 @@
 #pragma once
 
 #include "core/error.hpp"
+#include "store/changes.hpp"
 #include "store/error.hpp"
 #include "store/unit_of_work.hpp"
 
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <type_traits>
+#include <vector>
 
 namespace sc::store {
 
@@ -44,6 +47,17 @@ class worker {
         enqueue({std::move(work), std::move(done), true});
     }
 
+    /// Calls `listener` on the store's thread with every change a job publishes, once the
+    /// job has committed and before its completion runs. It is called for as long as the
+    /// returned handle is held.
+    [[nodiscard]] std::shared_ptr<const change_listener> listen(change_listener listener) {
+        auto held = std::make_shared<const change_listener>(std::move(listener));
+        std::lock_guard lock(listeners_mutex_);
+        std::erase_if(listeners_, [](const auto& l) { return l.expired(); });
+        listeners_.push_back(held);
+        return held;
+    }
+
     /// Runs `fn` on the store and blocks the calling thread for its committed result.
     /// For blocking callers (HTTP handlers on the blocking pool, start-up, tests).
     template <class Fn>
@@ -64,8 +78,25 @@ class worker {
         bool maintenance = false;
     };
     virtual void enqueue(job j) = 0;
+    /// For the engine, once `changes` have committed.
+    void deliver(const std::vector<change>& changes) {
+        if (changes.empty()) return;
+        std::vector<std::shared_ptr<const change_listener>> to;
+        {
+            std::lock_guard lock(listeners_mutex_);
+            for (const auto& l : listeners_) {
+                if (auto held = l.lock()) to.push_back(std::move(held));
+            }
+        }
+        for (const auto& c : changes) {
+            for (const auto& l : to) (*l)(c);
+        }
+    }
 
   private:
+    std::mutex listeners_mutex_;
+    std::vector<std::weak_ptr<const change_listener>> listeners_;
+
     template <class Fn>
     auto call_with(Fn fn, bool maintenance) -> std::invoke_result_t<Fn, unit_of_work&> {
         using R = std::invoke_result_t<Fn, unit_of_work&>;

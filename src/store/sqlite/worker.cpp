@@ -67,22 +67,29 @@ void sqlite_worker::run() {
 }
 
 void sqlite_worker::run_maintenance(job& j) {
-    core::result<> outcome;
+    ran outcome;
     try {
         sqlite_unit_of_work work(*db_);
         j.work(work);
+        outcome.changes = work.take_published();
     } catch (const std::exception& e) {
         spdlog::error("event=store_maintenance_failed detail=\"{}\"", e.what());
-        outcome = core::fail(core::errc::internal, "storage failed");
+        outcome.result = core::fail(core::errc::internal, "storage failed");
     }
     finish(j, outcome);
 }
 
-void sqlite_worker::finish(job& j, const core::result<>& outcome) {
-    if (!j.done) return;
-    // A completion that throws must not take the store thread, and so the server, with it.
+void sqlite_worker::finish(job& j, const ran& outcome) {
+    // Neither a listener nor a completion that throws may take the store thread, and so the
+    // server, with it.
     try {
-        j.done(outcome);
+        if (outcome.result) deliver(outcome.changes);
+    } catch (const std::exception& e) {
+        spdlog::error("event=store_listener_failed detail=\"{}\"", e.what());
+    }
+    if (!j.done) return;
+    try {
+        j.done(outcome.result);
     } catch (const std::exception& e) {
         spdlog::error("event=store_completion_failed detail=\"{}\"", e.what());
     }
@@ -102,8 +109,8 @@ void sqlite_worker::run_batch(std::deque<job>& batch) {
     batch.clear();
 }
 
-std::optional<std::vector<core::result<>>> sqlite_worker::run_together(std::deque<job>& batch) {
-    std::vector<core::result<>> outcomes;
+std::optional<std::vector<sqlite_worker::ran>> sqlite_worker::run_together(std::deque<job>& batch) {
+    std::vector<ran> outcomes;
     outcomes.reserve(batch.size());
     try {
         transaction tx(*db_);
@@ -113,11 +120,12 @@ std::optional<std::vector<core::result<>>> sqlite_worker::run_together(std::dequ
             try {
                 j.work(work);
                 db_->exec("RELEASE job");
-                outcomes.emplace_back();
+                outcomes.push_back({{}, work.take_published()});
             } catch (const std::exception& e) {
                 db_->exec("ROLLBACK TO job; RELEASE job");
                 spdlog::error("event=store_job_failed detail=\"{}\"", e.what());
-                outcomes.emplace_back(core::fail(core::errc::internal, "storage failed"));
+                work.take_published();  // undone with the job's writes
+                outcomes.push_back({core::fail(core::errc::internal, "storage failed"), {}});
                 j.work = nullptr;  // failed on its own account: not tried again
             }
         }
@@ -131,18 +139,19 @@ std::optional<std::vector<core::result<>>> sqlite_worker::run_together(std::dequ
     return std::nullopt;
 }
 
-core::result<> sqlite_worker::run_alone(job& j) {
-    if (!j.work) return core::fail(core::errc::internal, "storage failed");
-    try {
-        transaction tx(*db_);
-        sqlite_unit_of_work work(*db_);
-        j.work(work);
-        tx.commit();
-        return {};
-    } catch (const std::exception& e) {
-        spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
+sqlite_worker::ran sqlite_worker::run_alone(job& j) {
+    if (j.work) {
+        try {
+            transaction tx(*db_);
+            sqlite_unit_of_work work(*db_);
+            j.work(work);
+            tx.commit();
+            return {{}, work.take_published()};
+        } catch (const std::exception& e) {
+            spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
+        }
     }
-    return core::fail(core::errc::internal, "storage failed");
+    return {core::fail(core::errc::internal, "storage failed"), {}};
 }
 
 }  // namespace sc::store

@@ -2,7 +2,8 @@
 // job in order. Jobs that arrive together commit in one transaction (group commit), each
 // inside its own savepoint so one failing job does not undo the others; if the commit itself
 // fails, each job runs again alone, so one job's writes cannot fail the rest. A job's completion
-// runs only after its transaction is durable: persist first, then acknowledge.
+// runs only after its transaction is durable, right after the changes it published reach the
+// listeners: persist first, then acknowledge.
 #pragma once
 
 #include "store/sqlite/database.hpp"
@@ -29,13 +30,19 @@ class sqlite_worker final : public worker {
     void stop() override;
 
   private:
+    /// What running a job came to: its outcome and, if it committed, what it published.
+    struct ran {
+        core::result<> result;
+        std::vector<change> changes;
+    };
     void enqueue(job j) override;
     void run_batch(std::deque<job>& batch);
     /// The batch in one transaction; its outcomes, or nothing if the commit failed.
-    std::optional<std::vector<core::result<>>> run_together(std::deque<job>& batch);
-    core::result<> run_alone(job& j);
+    std::optional<std::vector<ran>> run_together(std::deque<job>& batch);
+    ran run_alone(job& j);
     void run_maintenance(job& j);
-    static void finish(job& j, const core::result<>& outcome);
+    /// Delivers what the job published, if it committed, then runs its completion.
+    void finish(job& j, const ran& outcome);
     void run();
 
     std::unique_ptr<database> db_;

@@ -57,8 +57,14 @@ class worker_test : public ::testing::Test {
   protected:
     void SetUp() override {
         worker_ = std::make_unique<sqlite_worker>(path_, vault_path_);
-        worker_->call(test_support::sql_job(
-            [](database& db) { db.exec("CREATE TABLE items (name TEXT NOT NULL)"); }));
+        worker_->call(test_support::sql_job([](database& db) {
+            db.exec(
+                "CREATE TABLE items (name TEXT NOT NULL);"
+                // An orphan child fails the commit it is part of, not its own statement.
+                "CREATE TABLE parents (id INTEGER PRIMARY KEY);"
+                "CREATE TABLE children (parent INTEGER NOT NULL"
+                " REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)");
+        }));
     }
     void TearDown() override { worker_.reset(); }
 
@@ -202,14 +208,8 @@ TEST_F(worker_test, a_job_breaking_a_constraint_fails_alone) {
 }
 
 TEST_F(worker_test, a_commit_one_job_breaks_fails_that_job_alone) {
-    // A deferred constraint is checked at COMMIT: the batch's shared commit fails because of
-    // one job, as it does when the disk cannot take one job's writes.
-    worker_->call(test_support::sql_job([](database& db) {
-        db.exec(
-            "CREATE TABLE parents (id INTEGER PRIMARY KEY);"
-            "CREATE TABLE children (parent INTEGER NOT NULL"
-            " REFERENCES parents (id) DEFERRABLE INITIALLY DEFERRED)");
-    }));
+    // The orphan breaks a deferred constraint, checked at COMMIT: the batch's shared commit
+    // fails because of one job, as it does when the disk cannot take one job's writes.
     event_log log;
     std::vector<core::result<>> outcomes(3);
     std::vector<std::string> read;
@@ -247,6 +247,56 @@ TEST_F(worker_test, a_commit_one_job_breaks_fails_that_job_alone) {
     EXPECT_TRUE(outcomes[2]) << "a read failed with a batch-mate's commit";
     EXPECT_EQ(read, std::vector<std::string>{"a"});
     EXPECT_EQ(committed_items(), std::vector<std::string>{"a"});
+}
+
+/// A job that inserts `name` and publishes a change naming it.
+std::function<void(unit_of_work&)> insert_and_publish(const std::string& name) {
+    return [name](unit_of_work& work) {
+        insert_item(test_support::sql_of(work), name);
+        work.publish({change::kind::message_added, name, 1, "node"});
+    };
+}
+
+TEST_F(worker_test, a_published_change_reaches_listeners_after_commit_before_the_completion) {
+    event_log log;
+    auto listening = worker_->listen([&](const change& c) {
+        log.add("change " + c.conversation_id +
+                " committed: " + (committed_items().empty() ? "no" : "yes"));
+    });
+    worker_->submit(insert_and_publish("a"), [&](const core::result<>&) { log.add("done a"); });
+    EXPECT_EQ(log.wait_for(2), (std::vector<std::string>{"change a committed: yes", "done a"}));
+}
+
+TEST_F(worker_test, a_job_that_fails_publishes_nothing) {
+    event_log log;
+    auto listening = worker_->listen([&](const change& c) { log.add(c.conversation_id); });
+    {
+        test_support::worker_gate held(*worker_);
+        worker_->submit(insert_and_publish("a"));
+        worker_->submit([](unit_of_work& work) {
+            work.publish({change::kind::message_added, "thrown", 1, "node"});
+            throw std::runtime_error("fails after publishing");
+        });
+        worker_->submit(
+            [](unit_of_work& work) {
+                work.publish({change::kind::message_added, "orphan", 1, "node"});
+                test_support::sql_of(work).exec("INSERT INTO children (parent) VALUES (99)");
+            },
+            [&](const core::result<>&) { log.add("orphan done"); });
+        worker_->submit(insert_and_publish("c"), [&](const core::result<>&) { log.add("c done"); });
+        held.open();
+    }
+    // The orphan fails the shared commit; alone, "a" and "c" publish once each.
+    EXPECT_EQ(log.wait_for(4), (std::vector<std::string>{"a", "orphan done", "c", "c done"}));
+}
+
+TEST_F(worker_test, a_listener_let_go_is_not_called) {
+    event_log log;
+    auto listening = worker_->listen([&](const change&) { log.add("heard"); });
+    listening.reset();
+    worker_->call(insert_and_publish("a"));
+    worker_->submit(insert_and_publish("b"), [&](const core::result<>&) { log.add("done"); });
+    EXPECT_EQ(log.wait_for(1), std::vector<std::string>{"done"});
 }
 
 TEST_F(worker_test, completion_runs_after_commit_so_another_connection_sees_the_data) {
