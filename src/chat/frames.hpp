@@ -36,6 +36,12 @@ core::result<std::string> get_text(const boost::json::object& o);
 
 inline constexpr std::size_t text_max_chars = 4000;
 
+/// The WebSocket close statuses of docs/PROTOCOL.md.
+namespace close_status {
+inline constexpr std::uint16_t replaced = 4001;    // the visitor's chat went on elsewhere
+inline constexpr std::uint16_t signed_out = 4401;  // the console's staff session ended
+}  // namespace close_status
+
 /// The encoded frames the server sends, named as their `type`.
 namespace frames {
 

@@ -650,7 +650,7 @@ void hub::disconnect_staff(std::int64_t staff_id) {
     section lock(*this);
     for (const auto* l : presence_.consoles(staff_id)) {
         if (auto it = staff_links_.find(l); it != staff_links_.end()) {
-            send_close(it->second.l.lock(), 4401, "signed out");
+            send_close(it->second.l.lock(), close_status::signed_out, "signed out");
         }
     }
 }
@@ -659,7 +659,7 @@ void hub::disconnect_session(const std::string& session_id) {
     section lock(*this);
     for (const auto& [l, s] : staff_links_) {
         if (s.session_id != session_id) continue;
-        send_close(s.l.lock(), 4401, "signed out");
+        send_close(s.l.lock(), close_status::signed_out, "signed out");
     }
 }
 

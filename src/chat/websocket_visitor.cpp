@@ -53,7 +53,8 @@ void websocket_visitor::failed(const core::error& e, std::string_view client_id)
 }
 
 void websocket_visitor::replaced() {
-    if (auto to = to_.lock()) to->close(4001, "the chat continued in another window");
+    if (auto to = to_.lock())
+        to->close(close_status::replaced, "the chat continued in another window");
 }
 
 void websocket_visitor::send(std::string frame) {

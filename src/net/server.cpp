@@ -1,5 +1,6 @@
 #include "net/server.hpp"
 
+#include "chat/frames.hpp"
 #include "chat/staff_session.hpp"
 #include "chat/visitor_session.hpp"
 #include "core/log.hpp"
@@ -536,7 +537,9 @@ struct server::impl {
                 spdlog::warn("event=console_check_failed detail=\"{}\"", e.what());
                 continue;
             }
-            if (!*who) conn->close(4401, "your session has ended; sign in again");
+            if (!*who)
+                conn->close(chat::close_status::signed_out,
+                            "your session has ended; sign in again");
         }
     }
 
