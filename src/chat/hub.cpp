@@ -702,33 +702,14 @@ hub::counts hub::snapshot() const {
 
 hub::section::section(hub& h) : hub_(h), lock_(h.mutex_) {}
 
-hub::section::~section() {
-    if (hub_.outbox_.empty()) return;  // the lock goes with lock_; nothing to keep in order
-    auto out = std::move(hub_.outbox_);
-    hub_.outbox_.clear();
-    // The delivery lock is taken before the hub's is let go: frames decided in one section
-    // reach each connection before those of the next, while the hub already serves others.
-    std::lock_guard delivering(hub_.delivery_mutex_);
-    lock_.unlock();
-    for (auto& o : out) {
-        if (o.visitor) {
-            o.tell(*o.visitor);
-        } else if (o.frame) {
-            o.to->deliver(std::move(o.frame));
-        } else if (o.deferred) {
-            o.to->deliver(o.deferred);
-        } else {
-            o.to->close(o.close_code, std::move(o.close_reason));
-        }
-    }
-}
+hub::section::~section() { hub_.outbox_.deliver(lock_); }
 
 void hub::send(const std::shared_ptr<link>& to, frame_ptr frame) {
-    if (to) outbox_.push_back({to, std::move(frame), nullptr, 0, {}, nullptr, {}});
+    outbox_.send(to, std::move(frame));
 }
 
 void hub::send(const std::shared_ptr<link>& to, deferred_ptr frame) {
-    if (to) outbox_.push_back({to, nullptr, std::move(frame), 0, {}, nullptr, {}});
+    outbox_.send(to, std::move(frame));
 }
 
 void hub::send(const std::shared_ptr<link>& to, std::string frame) {
@@ -736,7 +717,7 @@ void hub::send(const std::shared_ptr<link>& to, std::string frame) {
 }
 
 void hub::send_close(const std::shared_ptr<link>& to, std::uint16_t code, std::string reason) {
-    if (to) outbox_.push_back({to, nullptr, nullptr, code, std::move(reason), nullptr, {}});
+    outbox_.close(to, code, std::move(reason));
 }
 
 hub::conversation* hub::find(const std::string& id) {
@@ -1088,9 +1069,7 @@ std::size_t hub::available_advocates() const { return presence_.available_count(
 
 void hub::to_visitor(const conversation& c,
                      std::function<void(conversations::visitor_endpoint&)> tell) {
-    if (auto v = c.visitor.lock()) {
-        outbox_.push_back({nullptr, nullptr, nullptr, 0, {}, std::move(v), std::move(tell)});
-    }
+    outbox_.tell(c.visitor.lock(), std::move(tell));
 }
 
 void hub::to_owner(const conversation& c, const frame_ptr& frame) {

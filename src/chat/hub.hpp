@@ -9,6 +9,7 @@
 
 #include "chat/frames.hpp"
 #include "chat/link.hpp"
+#include "chat/outbox.hpp"
 #include "chat/visitor_blocks.hpp"
 #include "conversations/closing.hpp"
 #include "conversations/message.hpp"
@@ -192,18 +193,6 @@ class hub {
         hub& hub_;
         std::unique_lock<std::mutex> lock_;
     };
-    /// A frame (or, without one, a close) for one console, or something to tell a visitor's
-    /// endpoint, waiting for the lock to go.
-    struct outgoing {
-        std::shared_ptr<link> to;
-        frame_ptr frame;
-        deferred_ptr deferred;  // instead of frame: made on the transport's thread
-        std::uint16_t close_code = 0;
-        std::string close_reason;
-        // Instead of all the above: a call for a visitor's endpoint.
-        std::shared_ptr<conversations::visitor_endpoint> visitor;
-        std::function<void(conversations::visitor_endpoint&)> tell;
-    };
 
     /// Follows a change the store committed (store/changes.hpp): memory, then the fan-out.
     /// The hub's only path from a commit to what anyone is told of it; a failed job's
@@ -281,8 +270,7 @@ class hub {
     hub_settings settings_;
 
     mutable std::mutex mutex_;
-    std::vector<outgoing> outbox_;  // guarded by mutex_
-    std::mutex delivery_mutex_;     // taken before mutex_ is released; see section
+    outbox outbox_;  // guarded by mutex_
     std::map<std::string, conversation> conversations_;
     std::map<std::string, std::string> by_token_;
     conversations::queue queue_;
