@@ -537,9 +537,10 @@ struct server::impl {
                 spdlog::warn("event=console_check_failed detail=\"{}\"", e.what());
                 continue;
             }
-            if (!*who)
+            if (!*who) {
                 conn->close(chat::close_status::signed_out,
                             "your session has ended; sign in again");
+            }
         }
     }
 
