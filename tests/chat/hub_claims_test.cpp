@@ -61,6 +61,27 @@ TEST_F(hub_claims_test, a_transfer_by_someone_no_longer_holding_the_chat_loses) 
               ben_.id);
 }
 
+TEST_F(hub_claims_test, a_change_another_node_committed_is_not_taken_for_ones_own) {
+    auto ana = join(ana_);
+    auto v = active_chat(ana);
+    auto node_b = second_node();
+    auto sam = std::make_shared<recording_link>();
+    node_b->staff_join(sam, sam_);
+    auto ben = join(ben_);
+    {
+        // Both transfers are decided before the store has either: each node numbers its
+        // "transferred" message 2, and the store keeps the first.
+        test_support::worker_gate held(*store_);
+        ASSERT_TRUE(hub_->staff_transfer(ana.get(), v.id, ben_.id));
+        ASSERT_TRUE(node_b->staff_transfer(sam.get(), v.id, sam_.id));
+    }
+    EXPECT_EQ(sam->wait_type("error").at("code"), "conflict")
+        << "node b heard that message 2 was added, but it was node a's";
+    EXPECT_EQ(ben->wait_chat(v.id).at("status"), "active");
+    settle();
+    EXPECT_TRUE(sam->frames_of("chat").empty()) << "the transfer that lost is not shown as made";
+}
+
 TEST_F(hub_claims_test, a_claim_under_way_counts_against_capacity_and_blocks_a_second) {
     use_settings({1, 30});
     auto ana = join(ana_);
