@@ -301,6 +301,10 @@ struct server::impl {
                 continue;
             }
             backoff = accept_backoff_first;
+            // Frames are small and each one is awaited: Nagle's algorithm would hold an
+            // acknowledgement back until the peer's delayed ACK (about 40 ms).
+            beast::error_code nodelay_ec;
+            socket.set_option(tcp::no_delay(true), nodelay_ec);
             beast::error_code peer_ec;
             auto endpoint = socket.remote_endpoint(peer_ec);
             std::string peer = peer_ec ? std::string() : endpoint.address().to_string();
