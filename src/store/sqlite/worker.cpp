@@ -4,10 +4,15 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/unit_of_work.hpp"
 
-#include <optional>
 #include <vector>
 
 namespace sc::store {
+
+namespace {
+
+core::result<> storage_failed() { return core::fail(core::errc::internal, "storage failed"); }
+
+}  // namespace
 
 sqlite_worker::sqlite_worker(const std::filesystem::path& path,
                              const std::filesystem::path& vault_path)
@@ -74,7 +79,7 @@ void sqlite_worker::run_maintenance(job& j) {
         outcome.changes = work.take_published();
     } catch (const std::exception& e) {
         spdlog::error("event=store_maintenance_failed detail=\"{}\"", e.what());
-        outcome.result = core::fail(core::errc::internal, "storage failed");
+        outcome.result = storage_failed();
     }
     finish(j, outcome);
 }
@@ -98,20 +103,24 @@ void sqlite_worker::finish(job& j, const ran& outcome) {
 void sqlite_worker::run_batch(std::deque<job>& batch) {
     if (batch.empty()) return;
     auto outcomes = run_together(batch);
-    // A commit the disk refused (full, or a deferred constraint) must not fail the jobs that
-    // merely shared it, a read above all: each job that ran cleanly is tried again alone.
-    if (!outcomes) {
+    if (!outcomes.committed) {
+        // A commit the disk refused (full, or a deferred constraint) must not fail the jobs
+        // that merely shared it, a read above all: each job that ran cleanly is tried again
+        // alone. One that failed on its own account, or ran alone already, stays failed.
         spdlog::warn("event=store_batch_retried_alone jobs={}", batch.size());
-        outcomes.emplace();
-        for (auto& j : batch) outcomes->push_back(run_alone(j));
+        outcomes.jobs.resize(batch.size());  // those after a failed BEGIN never ran
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            auto& o = outcomes.jobs[i];
+            o = o.result && batch.size() > 1 ? run_alone(batch[i]) : ran{storage_failed(), {}};
+        }
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) finish(batch[i], (*outcomes)[i]);
+    for (std::size_t i = 0; i < batch.size(); ++i) finish(batch[i], outcomes.jobs[i]);
     batch.clear();
 }
 
-std::optional<std::vector<sqlite_worker::ran>> sqlite_worker::run_together(std::deque<job>& batch) {
-    std::vector<ran> outcomes;
-    outcomes.reserve(batch.size());
+sqlite_worker::batch_outcome sqlite_worker::run_together(std::deque<job>& batch) {
+    batch_outcome outcome;
+    outcome.jobs.reserve(batch.size());
     try {
         transaction tx(*db_);
         sqlite_unit_of_work work(*db_);
@@ -120,38 +129,33 @@ std::optional<std::vector<sqlite_worker::ran>> sqlite_worker::run_together(std::
             try {
                 j.work(work);
                 db_->exec("RELEASE job");
-                outcomes.push_back({{}, work.take_published()});
+                outcome.jobs.push_back({{}, work.take_published()});
             } catch (const std::exception& e) {
                 db_->exec("ROLLBACK TO job; RELEASE job");
                 spdlog::error("event=store_job_failed detail=\"{}\"", e.what());
                 work.take_published();  // undone with the job's writes
-                outcomes.push_back({core::fail(core::errc::internal, "storage failed"), {}});
-                j.work = nullptr;  // failed on its own account: not tried again
+                outcome.jobs.push_back({storage_failed(), {}});
             }
         }
         tx.commit();
-        return outcomes;
+        outcome.committed = true;
     } catch (const std::exception& e) {
         spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
     }
-    // Alone, a batch of one would only fail the same way again.
-    if (batch.size() == 1) batch.front().work = nullptr;
-    return std::nullopt;
+    return outcome;
 }
 
 sqlite_worker::ran sqlite_worker::run_alone(job& j) {
-    if (j.work) {
-        try {
-            transaction tx(*db_);
-            sqlite_unit_of_work work(*db_);
-            j.work(work);
-            tx.commit();
-            return {{}, work.take_published()};
-        } catch (const std::exception& e) {
-            spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
-        }
+    try {
+        transaction tx(*db_);
+        sqlite_unit_of_work work(*db_);
+        j.work(work);
+        tx.commit();
+        return {{}, work.take_published()};
+    } catch (const std::exception& e) {
+        spdlog::error("event=store_commit_failed detail=\"{}\"", e.what());
     }
-    return {core::fail(core::errc::internal, "storage failed"), {}};
+    return {storage_failed(), {}};
 }
 
 }  // namespace sc::store

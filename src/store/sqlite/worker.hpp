@@ -13,7 +13,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -37,8 +36,12 @@ class sqlite_worker final : public worker {
     };
     void enqueue(job j) override;
     void run_batch(std::deque<job>& batch);
-    /// The batch in one transaction; its outcomes, or nothing if the commit failed.
-    std::optional<std::vector<ran>> run_together(std::deque<job>& batch);
+    /// Each job's outcome in the batch's one transaction, and whether that committed.
+    struct batch_outcome {
+        std::vector<ran> jobs;
+        bool committed = false;
+    };
+    batch_outcome run_together(std::deque<job>& batch);
     ran run_alone(job& j);
     void run_maintenance(job& j);
     /// Delivers what the job published, if it committed, then runs its completion.
